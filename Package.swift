@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+// Radit: retrieval-augmented dual instruction tuning (RA-DIT) and RAFT in Swift.
+// Layers, lowest first (see ../shared/DESIGN.md §2); nothing imports upward.
+import PackageDescription
+
+/// A system library found through pkg-config, with the Debian package that provides it.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/\(name)", pkgConfig: pkgConfig,
+                   providers: [.apt([apt])])
+}
+
+let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Radit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "radit", targets: ["radit"]),
+        .library(name: "RaditTensor", targets: ["RaditTensor"]),
+        .library(name: "RaditKernels", targets: ["RaditKernels"]),
+        .library(name: "RaditText", targets: ["RaditText"]),
+        .library(name: "RaditModels", targets: ["RaditModels"]),
+        .library(name: "RaditStore", targets: ["RaditStore"]),
+        .library(name: "RaditIndex", targets: ["RaditIndex"]),
+        .library(name: "RaditData", targets: ["RaditData"]),
+        .library(name: "RaditEval", targets: ["RaditEval"]),
+        .library(name: "RaditTuning", targets: ["RaditTuning"]),
+        .library(name: "RaditExperiments", targets: ["RaditExperiments"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries (only these four targets touch raw C APIs).
+        systemLibrary("CBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
+        systemLibrary("CLAPACKE", pkgConfig: "lapacke", apt: "liblapacke-dev"),
+        systemLibrary("CHDF5", pkgConfig: "hdf5", apt: "libhdf5-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+
+        // Swift layers.
+        .target(name: "RaditBase"),
+        .target(name: "RaditTensor", dependencies: ["RaditBase", "CBLAS", "CLAPACKE"],
+                swiftSettings: optimised),
+        .target(name: "RaditKernels", dependencies: ["RaditTensor"], swiftSettings: optimised),
+        .target(name: "RaditText", dependencies: ["RaditBase"], swiftSettings: optimised),
+        .target(name: "RaditModels", dependencies: ["RaditKernels", "RaditText"],
+                swiftSettings: optimised),
+        .target(name: "RaditStore", dependencies: ["RaditTensor", "CHDF5"]),
+        .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore"],
+                swiftSettings: optimised),
+        .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
+        .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote"]),
+        .target(name: "RaditEval", dependencies: ["RaditData"]),
+        .target(name: "RaditTuning",
+                dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],
+                swiftSettings: optimised),
+        .target(name: "RaditExperiments", dependencies: ["RaditTuning"]),
+        .executableTarget(name: "radit", dependencies: [
+            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Shared test support: named tolerances, gradient checking, fixture paths.
+        .target(name: "RaditTestSupport", dependencies: ["RaditTensor"], path: "Tests/RaditTestSupport"),
+        .testTarget(name: "RaditBaseTests", dependencies: ["RaditBase", "RaditTestSupport"]),
+        .testTarget(name: "RaditTensorTests", dependencies: ["RaditTensor", "RaditTestSupport"]),
+        .testTarget(name: "RaditKernelsTests", dependencies: ["RaditKernels", "RaditTestSupport"]),
+        .testTarget(name: "RaditTextTests", dependencies: ["RaditText", "RaditTestSupport"]),
+        .testTarget(name: "RaditModelsTests", dependencies: ["RaditModels", "RaditStore", "RaditTestSupport"]),
+        .testTarget(name: "RaditStoreTests", dependencies: ["RaditStore", "RaditTestSupport"]),
+        .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditTestSupport"]),
+        .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
+        .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
+        .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditTestSupport"]),
+        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditTestSupport"]),
+
+        // Benchmarks: executables, run by `make bench`, never by `make test`.
+        .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
+                          path: "benchmarks/gemm", swiftSettings: optimised),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// RaditExperiments: see ../shared/DESIGN.md §2 for what this layer holds.

@@ -1,0 +1,1 @@
+// RaditStore: see ../shared/DESIGN.md §2 for what this layer holds.

@@ -1,0 +1,6 @@
+import RaditExperiments
+import XCTest
+
+final class CLIPlaceholderTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

@@ -1,0 +1,6 @@
+import RaditData
+import XCTest
+
+final class DataPlaceholderTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

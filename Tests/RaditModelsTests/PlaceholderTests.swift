@@ -1,0 +1,6 @@
+import RaditModels
+import XCTest
+
+final class ModelsPlaceholderTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

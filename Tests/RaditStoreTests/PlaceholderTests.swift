@@ -1,0 +1,6 @@
+import RaditStore
+import XCTest
+
+final class StorePlaceholderTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

@@ -1,0 +1,6 @@
+import RaditText
+import XCTest
+
+final class TextPlaceholderTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}

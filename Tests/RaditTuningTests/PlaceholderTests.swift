@@ -1,0 +1,6 @@
+import RaditTuning
+import XCTest
+
+final class TuningPlaceholderTests: XCTestCase {
+    func testModuleLinks() { XCTAssertTrue(true) }
+}
