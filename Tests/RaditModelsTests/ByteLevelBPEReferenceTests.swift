@@ -46,3 +46,13 @@ final class ByteLevelBPEReferenceTests: XCTestCase {
         XCTAssertEqual(tok.id(of: "<|im_end|>"), 2)
     }
 }
+
+final class GGUFChatTemplateTests: XCTestCase {
+    func testSmolLM2TemplateFromGGUFIsRecognised() throws {
+        let url = try Fixtures.model("SmolLM2-135M-Instruct").appendingPathComponent("SmolLM2-135M-Instruct.Q4_1.gguf")
+        let gguf = try GGUFFile(url: url)
+        XCTAssertEqual(try gguf.chatTemplate(), .smolLM2)
+        let raw = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.file("chat/smollm2.json"))) as! [String: Any]
+        XCTAssertEqual(try gguf.string("tokenizer.chat_template"), raw["template"] as? String)
+    }
+}

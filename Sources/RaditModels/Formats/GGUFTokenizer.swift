@@ -46,3 +46,12 @@ extension GGUFFile {
             addBOS: metadata["tokenizer.ggml.add_bos_token"]?.bool ?? false, path: path)
     }
 }
+
+extension GGUFFile {
+    /// The chat template in `tokenizer.chat_template`, recognised (throws
+    /// `ChatTemplateError.unsupported` for templates Radit cannot render, nil when absent).
+    public func chatTemplate() throws -> ChatTemplate? {
+        guard let jinja = metadata["tokenizer.chat_template"]?.string else { return nil }
+        return try ChatTemplate(jinja: jinja)
+    }
+}
