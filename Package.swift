@@ -77,6 +77,9 @@ let package = Package(
         // Benchmarks: executables, run by `make bench`, never by `make test`.
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
                           path: "benchmarks/gemm", swiftSettings: optimised),
+        .executableTarget(name: "bench-tokenizers", dependencies: ["RaditText", "RaditModels"],
+                          path: "benchmarks/tokenizers", exclude: ["run.sh", "make_passages.py", "peer.py"],
+                          swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The tokenisation model: byte-level BPE or WordPiece.
 public enum TokenizerModel: Sendable {
     case bpe(BPEModel)
@@ -87,9 +89,19 @@ public struct Tokenizer: Sendable {
     }
 
     /// Encodes a batch; with `.longest` padding every encoding gets the batch's longest length.
-    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true) -> [Encoding] {
-        var cache: [[UInt8]: [Int]] = [:]
-        var out = texts.map { encodeOne($0, addSpecialTokens: addSpecialTokens, cache: &cache) }
+    /// `threads` > 1 splits the batch into that many contiguous parts encoded concurrently
+    /// (each with its own word cache); the result does not depend on it.
+    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true, threads: Int = 1) -> [Encoding] {
+        let parts = max(1, min(threads, texts.count / 64))
+        var out = [Encoding](repeating: Encoding(ids: [], typeIds: [], attentionMask: [], specialTokensMask: []), count: texts.count)
+        out.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let dst = buffer
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var cache: [[UInt8]: [Int]] = [:]
+                let lo = texts.count * part / parts, hi = texts.count * (part + 1) / parts
+                for i in lo..<hi { dst[i] = encodeOne(texts[i], addSpecialTokens: addSpecialTokens, cache: &cache) }
+            }
+        }
         if let p = padding {
             let n: Int
             switch p.length {

@@ -47,6 +47,7 @@ enum UnicodeClass {
     @inline(__always)
     static func isBertControl(_ s: Unicode.Scalar) -> Bool {
         if s == "\t" || s == "\n" || s == "\r" { return false }
+        if s.value < 0x80 { return s.value < 0x20 || s.value == 0x7F }
         switch s.properties.generalCategory {
         case .control, .format, .privateUse, .surrogate: return true
         default: return false
