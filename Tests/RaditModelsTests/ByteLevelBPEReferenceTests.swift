@@ -56,3 +56,39 @@ final class GGUFChatTemplateTests: XCTestCase {
         XCTAssertEqual(try gguf.string("tokenizer.chat_template"), raw["template"] as? String)
     }
 }
+
+final class ByteLevelBPEFromTokenizerJSONTests: XCTestCase {
+    /// The same SmolLM2 tokenizer written as a tokenizer.json (the layout of the HF repo:
+    /// Sequence[Digits, ByteLevel], BPE with merges, specials as added tokens) must give the
+    /// same ids as the GGUF path and the Python reference.
+    func testTokenizerJSONPathMatchesReference() throws {
+        let url = try Fixtures.model("SmolLM2-135M-Instruct").appendingPathComponent("SmolLM2-135M-Instruct.Q4_1.gguf")
+        let gguf = try GGUFFile(url: url)
+        let tokens = try gguf.strings("tokenizer.ggml.tokens")
+        let types = try gguf.ints("tokenizer.ggml.token_type")
+        var vocab: [String: Int] = [:]
+        for (i, t) in tokens.enumerated() { vocab[t] = i }
+        let json: [String: Any] = [
+            "version": "1.0",
+            "added_tokens": types.indices.filter { types[$0] == 3 }.map { ["id": $0, "content": tokens[$0], "special": true] },
+            "normalizer": NSNull(),
+            "pre_tokenizer": ["type": "Sequence", "pretokenizers": [
+                ["type": "Digits", "individual_digits": true],
+                ["type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true, "use_regex": true]]],
+            "post_processor": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true],
+            "decoder": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true],
+            "model": ["type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "fuse_unk": false, "byte_fallback": false,
+                      "vocab": vocab, "merges": try gguf.strings("tokenizer.ggml.merges")],
+        ]
+        let tok = try Tokenizer(tokenizerJSON: JSONSerialization.data(withJSONObject: json), path: "smollm2/tokenizer.json")
+        let strings = try JSONDecoder().decode(ByteLevelBPEReferenceTests.Strings.self,
+                                               from: Data(contentsOf: Fixtures.file("tokenizers/strings.json"))).strings
+        let ref = try JSONDecoder().decode(ByteLevelBPEReferenceTests.Reference.self,
+                                           from: Data(contentsOf: Fixtures.file("tokenizers/smollm2.json")))
+        let batch = tok.encodeBatch(strings, threads: 3)
+        for i in strings.indices where batch[i].ids != ref.ids[i] {
+            XCTFail("string #\(i) \(strings[i].debugDescription): got \(batch[i].ids), expected \(ref.ids[i])")
+            break
+        }
+    }
+}

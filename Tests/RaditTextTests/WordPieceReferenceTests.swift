@@ -22,6 +22,7 @@ final class WordPieceReferenceTests: XCTestCase {
                 if mismatches <= 5 { XCTFail("string #\(i) \(s.debugDescription): got \(batch[i].ids.prefix(40)), expected \(ref.ids_truncated_padded[i].prefix(40))") }
             }
         }
+        XCTAssertEqual(tok.encodeBatch(strings, threads: 4), batch, "threads must not change the result")
         // Without truncation and padding.
         tok.truncation = nil
         tok.padding = nil

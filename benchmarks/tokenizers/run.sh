@@ -16,13 +16,14 @@ BIN=$(swift build -c release -Xswiftc -enable-testing --show-bin-path)/bench-tok
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 "$PY" benchmarks/tokenizers/make_passages.py "$work/passages.json"
 CORES=$(nproc)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 ours1=$("$BIN" "$work/passages.json" "$REPEATS" 1)
 oursN=$("$BIN" "$work/passages.json" "$REPEATS" "$CORES")
 peer1=$(RAYON_NUM_THREADS=1 "$PY" benchmarks/tokenizers/peer.py "$work/passages.json" "$REPEATS")
 peerN=$(RAYON_NUM_THREADS=$CORES "$PY" benchmarks/tokenizers/peer.py "$work/passages.json" "$REPEATS")
-"$PY" - "$ours1" "$oursN" "$peer1" "$peerN" "$CORES" "$REPEATS" <<'PYEOF'
+"$PY" - "$ours1" "$oursN" "$peer1" "$peerN" "$CORES" "$REPEATS" "$LOAD_BEFORE" <<'PYEOF'
 import json, subprocess, sys, datetime
-o1, oN, p1, pN = (json.loads(a) for a in sys.argv[1:5]); cores, repeats = sys.argv[5], sys.argv[6]
+o1, oN, p1, pN = (json.loads(a) for a in sys.argv[1:5]); cores, repeats, load = sys.argv[5], sys.argv[6], sys.argv[7]
 cpu = next((l.split(":", 1)[1].strip() for l in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines() if l.startswith("Model name")), "?")
 rows = []
 for name, label in [("minilm", "MiniLM WordPiece"), ("smollm2", "SmolLM2 byte-level BPE")]:
@@ -33,7 +34,8 @@ for name, label in [("minilm", "MiniLM WordPiece"), ("smollm2", "SmolLM2 byte-le
         print(f"{label:24s} threads={threads:>2}: radit {ours:7.2f} MB/s  tokenizers {peer:7.2f} MB/s  ratio {ours / peer:.2f}")
 section = f"""
 ## Tokenizers — {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
-Machine: {cpu}, {cores} cores (shared with other jobs while measured). No BLAS involved.
+Machine: {cpu}, {cores} cores; load average {load} when the run began (other jobs share the
+cores, so absolute numbers are noisy; Radit and the peer ran back to back). No BLAS involved.
 Input: 10,000 passages ({o1['mb']:.2f} MB UTF-8) of HotpotQA/XQuAD sentences; encodeBatch vs
 Python `tokenizers` {p1['tokenizers']} `encode_batch` (RAYON_NUM_THREADS = threads), no truncation
 or padding; median of {repeats} runs after a warm-up.
