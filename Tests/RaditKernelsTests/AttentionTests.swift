@@ -76,6 +76,16 @@ final class AttentionTests: XCTestCase {
         }
     }
 
+    func testLongRowsTakeTheVectorPath() {
+        // T ≥ 8 so the Float softmax runs full 8-lane vectors plus a tail, with padding.
+        let t = 19
+        let mask = (0..<(2 * t)).map { UInt8($0 % t < 15 || $0 >= t ? 1 : 0) }
+        verifyKernel(AttentionCase(batch: 2, queryLength: t, keyLength: t, heads: 2, kvHeads: 1, headDim: 4, causal: true,
+                                   keyMask: mask))
+        verifyKernel(AttentionCase(batch: 2, queryLength: t, keyLength: t, heads: 2, kvHeads: 1, headDim: 4, causal: false,
+                                   keyMask: mask))
+    }
+
     func testKVCacheShapeAllChecks() {
         // Tq < Tk: queries are the last Tq positions (decoding with a cache).
         verifyKernel(AttentionCase(batch: 2, queryLength: 2, keyLength: 6, heads: 4, kvHeads: 2, headDim: 3, causal: true))
