@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
                           path: "benchmarks/gemm", swiftSettings: optimised),
         .executableTarget(name: "bench-kernels", dependencies: ["RaditKernels"],
-                          path: "benchmarks/kernels", swiftSettings: optimised),
+                          path: "benchmarks/kernels", exclude: ["peer.py", "run.sh"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -251,24 +251,22 @@ func geluForwardFloat(_ out: UnsafeMutablePointer<Float>, _ input: UnsafePointer
                       _ approximation: GeluApproximation) {
     let one = Vec(repeating: 1), two = Vec(repeating: 2), half = Vec(repeating: 0.5)
     let k = Vec(repeating: Float(geluTanhK)), c = Vec(repeating: 0.044715), r = Vec(repeating: Float(invSqrt2))
+    @inline(__always) func tanhForm(_ x: Vec) -> Vec {
+        let u: Vec = k * (x + c * x * x * x)
+        let t: Vec = one - two / (one + expVec(two * u))
+        return half * x * (one + t)
+    }
+    @inline(__always) func erfForm(_ x: Vec) -> Vec {
+        half * x * (one + erfVec(x * r))
+    }
     var i = 0
-    while i < count {
-        let n = min(8, count - i)
-        let x = loadPartial(input + i, n)
-        let halfX: Vec = half * x
-        var y: Vec
-        switch approximation {
-        case .tanh:
-            let cube: Vec = c * x * x * x
-            let u: Vec = k * (x + cube)
-            let t: Vec = one - two / (one + expVec(two * u))
-            y = halfX * (one + t)
-        case .exact:
-            let e: Vec = erfVec(x * r)
-            y = halfX * (one + e)
-        }
-        storePartial(y, out + i, n)
-        i += 8
+    switch approximation {
+    case .tanh:
+        while i + 8 <= count { storeVec(tanhForm(loadVec(input + i)), out + i); i += 8 }
+        if i < count { storePartial(tanhForm(loadPartial(input + i, count - i)), out + i, count - i) }
+    case .exact:
+        while i + 8 <= count { storeVec(erfForm(loadVec(input + i)), out + i); i += 8 }
+        if i < count { storePartial(erfForm(loadPartial(input + i, count - i)), out + i, count - i) }
     }
 }
 
@@ -279,27 +277,27 @@ func geluBackwardFloat(_ dInput: UnsafeMutablePointer<Float>, _ dOut: UnsafePoin
     let one = Vec(repeating: 1), two = Vec(repeating: 2), half = Vec(repeating: 0.5)
     let k = Vec(repeating: Float(geluTanhK)), c = Vec(repeating: 0.044715), c3 = Vec(repeating: 3 * 0.044715)
     let r = Vec(repeating: Float(invSqrt2)), p = Vec(repeating: Float(invSqrt2Pi))
-    var i = 0
-    while i < count {
-        let n = min(8, count - i)
-        let x = loadPartial(input + i, n)
+    @inline(__always) func tanhDerivative(_ x: Vec) -> Vec {
         let x2: Vec = x * x
-        var d: Vec
-        switch approximation {
-        case .tanh:
-            let u: Vec = k * (x + c * x2 * x)
-            let t: Vec = one - two / (one + expVec(two * u))
-            let left: Vec = half * (one + t)
-            let sech2: Vec = one - t * t
-            let inner: Vec = k * (one + c3 * x2)
-            d = left + half * x * sech2 * inner
-        case .exact:
-            let cdf: Vec = half * (one + erfVec(x * r))
-            let pdf: Vec = p * expVec(-half * x2)
-            d = cdf + x * pdf
-        }
+        let u: Vec = k * (x + c * x2 * x)
+        let t: Vec = one - two / (one + expVec(two * u))
+        let left: Vec = half * (one + t)
+        let sech2: Vec = one - t * t
+        let inner: Vec = k * (one + c3 * x2)
+        return left + half * x * sech2 * inner
+    }
+    @inline(__always) func erfDerivative(_ x: Vec) -> Vec {
+        let cdf: Vec = half * (one + erfVec(x * r))
+        let pdf: Vec = p * expVec(-half * x * x)
+        return cdf + x * pdf
+    }
+    @inline(__always) func step(_ i: Int, _ n: Int) {
+        let x = loadPartial(input + i, n)
+        let d: Vec = approximation == .tanh ? tanhDerivative(x) : erfDerivative(x)
         let g: Vec = loadPartial(dOut + i, n) * d
         storePartial(loadPartial(dInput + i, n) + g, dInput + i, n)
-        i += 8
     }
+    var i = 0
+    while i + 8 <= count { step(i, 8); i += 8 }
+    if i < count { step(i, count - i) }
 }
