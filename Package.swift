@@ -77,6 +77,8 @@ let package = Package(
         // Benchmarks: executables, run by `make bench`, never by `make test`.
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
                           path: "benchmarks/gemm", swiftSettings: optimised),
+        .executableTarget(name: "bench-kernels", dependencies: ["RaditKernels"],
+                          path: "benchmarks/kernels", exclude: ["peer.py", "run.sh"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )
