@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditTestSupport"]),
-        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditTestSupport"]),
+        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
