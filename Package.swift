@@ -76,7 +76,8 @@ let package = Package(
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
-                          path: "benchmarks/gemm", swiftSettings: optimised),
+                          path: "benchmarks/gemm", exclude: ["run.sh", "peer_numpy.py"],
+                          swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )
