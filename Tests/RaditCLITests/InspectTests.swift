@@ -87,4 +87,16 @@ final class InspectTests: XCTestCase {
         XCTAssertNotEqual(foreign.status, 0)
         XCTAssertTrue(foreign.error.contains("\(text.path): not an HDF5 file"), foreign.error)
     }
+
+    func testFileOpenForWritingElsewhereIsReportedAsLocked() throws {
+        let url = directory.appendingPathComponent("busy.h5")
+        let writer = try StoreFile.create(url, format: .run, version: 1)
+        try writer.createDataset("x", values: [Float(1)])
+        try writer.flush()
+        let result = try run(["inspect", url.path])
+        try writer.close()
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.error.contains("\(url.path): another process has it open for writing"), result.error)
+        XCTAssertEqual(try run(["inspect", url.path]).status, 0)
+    }
 }
