@@ -157,7 +157,7 @@ public final class StoreFile: StoreGroup {
     /// Why HDF5 could not open `path`: locked by a writer, or truncated/damaged.
     private static func openFailure(_ path: String) -> StoreError {
         let detail = HDF5Library.takeErrorDetail()
-        if detail.lowercased().contains("lock") { return .locked(file: path, detail: detail) }
+        if detail.contains("unable to lock") || detail.contains("file locking") { return .locked(file: path, detail: detail) }
         return .unreadable(file: path, detail: detail)
     }
 
