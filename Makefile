@@ -24,7 +24,7 @@ quickstart: models build
 
 test: models
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests
-	$(SWIFT) test $(BUILD_FLAGS) --skip-build $(TEST_FLAGS)
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build --disable-swift-testing $(TEST_FLAGS)
 
 bench: models
 	$(SWIFT) build $(BUILD_FLAGS)
