@@ -20,14 +20,38 @@ public struct SHA256: Sendable {
     public init() {}
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+        // Contiguous inputs (arrays, Data, UTF-8 views) go through whole 64-byte blocks.
+        let handled: Void? = bytes.withContiguousStorageIfAvailable { update(buffer: UnsafeRawBufferPointer($0)) }
+        if handled != nil { return }
         for byte in bytes {
             buffer.append(byte)
             length &+= 1
             if buffer.count == 64 {
-                compress(buffer)
+                flushBuffer()
                 buffer.removeAll(keepingCapacity: true)
             }
         }
+    }
+
+    /// Hashes raw bytes (e.g. a memory-mapped file) without copying them.
+    public mutating func update(buffer input: UnsafeRawBufferPointer) {
+        var offset = 0
+        let n = input.count
+        length &+= UInt64(n)
+        if !buffer.isEmpty {
+            let take = min(64 - buffer.count, n)
+            buffer.append(contentsOf: input[0..<take])
+            offset = take
+            if buffer.count == 64 {
+                flushBuffer()
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        while n - offset >= 64 {
+            compress(input.baseAddress! + offset)
+            offset += 64
+        }
+        if offset < n { buffer.append(contentsOf: input[offset..<n]) }
     }
 
     public mutating func update(_ string: String) { update(string.utf8) }
@@ -40,7 +64,7 @@ public struct SHA256: Sendable {
         for shift in stride(from: 56, through: 0, by: -8) {
             buffer.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
         }
-        compress(buffer)
+        flushBuffer()
         buffer.removeAll()
         let words = [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7]
         return words.flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> UInt32(24 - 8 * $0)) } }
@@ -66,8 +90,20 @@ public struct SHA256: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private mutating func compress(_ block: [UInt8]) {
-        var w = [UInt32](repeating: 0, count: 64)
+    /// Compresses the full 64-byte `buffer` (copied out first: `compress` mutates self).
+    private mutating func flushBuffer() {
+        let block = buffer
+        block.withUnsafeBytes { compress($0.baseAddress!) }
+    }
+
+    private mutating func compress(_ p: UnsafeRawPointer) {
+        let block = p.assumingMemoryBound(to: UInt8.self)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            compress(block, schedule: w.baseAddress!)
+        }
+    }
+
+    private mutating func compress(_ block: UnsafePointer<UInt8>, schedule w: UnsafeMutablePointer<UInt32>) {
         for i in 0..<16 {
             w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16
                 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
