@@ -13,7 +13,7 @@ struct GenerateSynthKB: ParsableCommand {
     @Option(help: "Seed; the same seed gives byte-identical files.") var seed: UInt64 = 0
     @Option(help: "Output folder.") var out: String
     @Option(help: "Share of entities with a look-alike name derived from an earlier one.")
-    var nearDuplicateRate: Double = 0.3
+    var nearDuplicateRate: Double = 0.45
     @Option(help: "Share of entities held out of train/dev questions (test 'unseen').")
     var heldOut: Double = 0.1
 

@@ -22,7 +22,7 @@ struct DocumentWriter {
         case .place: shortRefs = ["the \(placeKind)"]
         case .product: shortRefs = ["the product", "the device"]
         }
-        func subject(_ rng: inout RandomSource) -> String { rng.bernoulli(0.5) ? name : rng.pick(shortRefs) }
+        func subject(_ rng: inout RandomSource) -> String { rng.bernoulli(0.35) ? name : rng.pick(shortRefs) }
 
         let intro: String
         switch e.kind {
@@ -48,13 +48,15 @@ struct DocumentWriter {
                 .replacingOccurrences(of: "{v}", with: f.value)
             body.append((capitalised(sentence), f.attribute))
         }
-        let nDistract = min(rng.int(in: config.distractingSentences), Self.distracting.count)
-        for t in rng.sample(nDistract, from: Self.distracting.count).map({ Self.distracting[$0] }) {
-            let other: String
+        // Other entities named here are earlier ones, so a larger knowledge base keeps this document.
+        let pool = e.index == 0 ? Self.distracting.filter { !$0.contains("{o}") } : Self.distracting
+        let nDistract = min(rng.int(in: config.distractingSentences), pool.count)
+        for t in rng.sample(nDistract, from: pool.count).map({ pool[$0] }) {
+            var other = ""
             if let src = e.nearDuplicateOf, rng.bernoulli(0.6) {
                 other = entities[src].name
-            } else {
-                other = entities[rng.int(below: entities.count)].name
+            } else if e.index > 0 {
+                other = entities[rng.int(below: e.index)].name
             }
             let sentence = t.replacingOccurrences(of: "{s}", with: subject(&rng))
                 .replacingOccurrences(of: "{o}", with: other)

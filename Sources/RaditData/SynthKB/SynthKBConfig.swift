@@ -24,7 +24,7 @@ public struct SynthKBConfig: Codable, Equatable, Sendable {
     /// Paragraphs per question in the HotpotQA-style files (gold + distractors).
     public var hotpotParagraphs: Int
 
-    public init(entities: Int = 1000, seed: UInt64 = 0, nearDuplicateRate: Double = 0.3,
+    public init(entities: Int = 1000, seed: UInt64 = 0, nearDuplicateRate: Double = 0.45,
                 distractingSentences: ClosedRange<Int> = 1...3, singleHopPerEntity: Int = 1,
                 bridgePerEntity: Int = 1, comparisonRate: Double = 0.5, heldOutFraction: Double = 0.1,
                 trainShare: Double = 0.7, devShare: Double = 0.1, testShare: Double = 0.2,
