@@ -47,6 +47,23 @@ final class RAITBuilderTests: XCTestCase {
         XCTAssertLessThan(replaced, missed * 3 / 4 + 1)
     }
 
+    func testWriteResumesAndEqualsBuild() throws {
+        let kb = try SynthKB.generate(SynthKBConfig(entities: 150, seed: 1))
+        let corpus = kb.corpus, examples = kb.examples()
+        let ranker = try BM25Ranker(corpus: corpus)
+        let builder = try RAITBuilder(k: 3, goldShare: 0.3, seed: 4)
+        let url = Fixtures.temporaryDirectory("rait-resume").appendingPathComponent("rait.jsonl")
+        let first = try builder.write(examples, corpus: corpus, ranker: ranker, to: url, progress: { _ in .stop })
+        XCTAssertFalse(first.complete)
+        let second = try builder.write(examples, corpus: corpus, ranker: ranker, to: url)
+        XCTAssertTrue(second.complete)
+        XCTAssertEqual(first.written + second.written, 3 * examples.count)
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+            try JSONDecoder().decode(RAITInstance.self, from: Data($0.utf8))
+        }
+        XCTAssertEqual(lines, try builder.build(examples, corpus: corpus, ranker: ranker))
+    }
+
     func testTemplatesAreConfigurableAndChecked() throws {
         let t = try PromptTemplate("Context: {c}\nQ: {x}\nA:{y}")
         XCTAssertEqual(t.render(background: "b {x}", question: "q", answer: "y"), "Context: b {x}\nQ: q\nA:y")
