@@ -16,6 +16,7 @@ extension SynthKB {
     /// `hotpot/<split>.json` (gold paragraphs plus look-alike distractors) and a manifest.
     /// Each file is written to a temporary name and renamed.
     public func write(to dir: URL) throws {
+        let families = Families(entities)
         var corpus = ""
         for (d, e) in zip(documents, entities) {
             corpus += try JSONLine.encode(BEIRDocument(_id: d.id, title: d.title, text: d.text,
@@ -35,7 +36,7 @@ extension SynthKB {
                 for c in q.goldChunkIDs { tsv += "\(q.id)\t\(c)\t1\n" }
             }
             try AtomicFile.write(tsv, to: dir.appendingPathComponent(Layout.qrels(split)))
-            let rows = questions.filter { $0.split == split }.map(hotpotRow)
+            let rows = questions.filter { $0.split == split }.map { hotpotRow($0, families: families) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             try AtomicFile.write(try encoder.encode(rows), to: dir.appendingPathComponent(Layout.hotpot(split)))
@@ -52,13 +53,15 @@ extension SynthKB {
 
     /// Gold paragraphs plus distractors from the gold entities' near-duplicate families
     /// first, then random others, shuffled by a generator keyed by the question id.
-    func hotpotRow(_ q: SynthQuestion) -> HotpotRow {
+    func hotpotRow(_ q: SynthQuestion, families: Families) -> HotpotRow {
         var rng = RandomSource(seed: config.seed, key: "synthkb/hotpot/\(q.id)")
         let gold = q.goldChunkIDs.compactMap { document($0) }
         var chosen = Set(q.goldChunkIDs)
         var paragraphs = gold
-        let families = Set(gold.map { family(of: Int($0.id.dropFirst())!) })
-        var lookAlikes = entities.indices.filter { families.contains(family(of: $0)) && !chosen.contains(documents[$0].id) }
+        var lookAlikes: [Int] = []
+        for root in Set(gold.map { families.root[Int($0.id.dropFirst())!] }).sorted() {
+            lookAlikes += families.members[root]!.filter { !chosen.contains(documents[$0].id) }
+        }
         rng.shuffle(&lookAlikes)
         for i in lookAlikes where paragraphs.count < config.hotpotParagraphs {
             paragraphs.append(documents[i]); chosen.insert(documents[i].id)
@@ -78,11 +81,23 @@ extension SynthKB {
                          synthkb: .init(q))
     }
 
-    /// The earliest ancestor along `nearDuplicateOf`: entities sharing it look alike.
-    func family(of i: Int) -> Int {
-        var j = i
-        while let p = entities[j].nearDuplicateOf { j = p }
-        return j
+}
+
+/// Near-duplicate families: entities whose earliest ancestor along `nearDuplicateOf` is
+/// the same look alike.
+struct Families {
+    /// Entity index → its family's root.
+    var root: [Int] = []
+    /// Root → members in index order.
+    var members: [Int: [Int]] = [:]
+
+    init(_ entities: [SynthEntity]) {
+        for e in entities {
+            // Ancestors come earlier, so their root is known.
+            let r = e.nearDuplicateOf.map { root[$0] } ?? e.index
+            root.append(r)
+            members[r, default: []].append(e.index)
+        }
     }
 }
 
