@@ -6,6 +6,7 @@ extension BertEncoder {
     /// ids each), `batchSize` at a time, and returns (count, D) row-major in input order.
     /// Sequences are batched in order of length, as sentence-transformers does, so padding
     /// costs little; the result does not depend on the batching (padding is masked).
+    @inlinable
     public func encode(_ sequences: [[Int]], batchSize: Int = 32,
                        progress: ProgressHandler = silentProgress) throws -> [S] {
         precondition(batchSize > 0, "encode: batchSize must be positive")

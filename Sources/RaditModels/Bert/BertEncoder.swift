@@ -6,19 +6,19 @@ import RaditTensor
 public final class BertActivations<S: BLASScalar> {
     public let batch: Int
     public let length: Int
-    let ids: [Int32]
-    let mask: [UInt8]
+    @usableFromInline let ids: [Int32]
+    @usableFromInline let mask: [UInt8]
     /// (B, D) L2-normalised sentence embeddings: the encoder's output.
     public var embeddings: [S] { output.array }
 
     // Embeddings: sum of word + position + type (N, C), its LayerNorm statistics (N).
-    let embSum, embMean, embRstd: ScratchBuffer<S>
+    @usableFromInline let embSum, embMean, embRstd: ScratchBuffer<S>
     /// Block inputs: hidden[0] is the embeddings' LayerNorm output; hidden[l + 1] is block l's output.
-    let hidden: [ScratchBuffer<S>]
-    let blocks: [BlockActivations<S>]
-    let pooled, norms, output: ScratchBuffer<S>   // (B, C), (B), (B, C)
+    @usableFromInline let hidden: [ScratchBuffer<S>]
+    @usableFromInline let blocks: [BlockActivations<S>]
+    @usableFromInline let pooled, norms, output: ScratchBuffer<S>   // (B, C), (B), (B, C)
 
-    init(config c: BertConfig, batch: Int, length: Int, ids: [Int32], mask: [UInt8], training: Bool) {
+    @usableFromInline init(config c: BertConfig, batch: Int, length: Int, ids: [Int32], mask: [UInt8], training: Bool) {
         self.batch = batch
         self.length = length
         self.ids = ids
@@ -34,13 +34,13 @@ public final class BertActivations<S: BLASScalar> {
 }
 
 /// One transformer block's saved tensors.
-final class BlockActivations<S: BLASScalar> {
-    let q, k, v, context, attentionOut, residual1, norm1Out, residual2: ScratchBuffer<S>   // (N, C)
-    let norm1Mean, norm1Rstd, norm2Mean, norm2Rstd: ScratchBuffer<S>                      // (N)
-    let probs: ScratchBuffer<S>                                                            // (B, H, T, T)
-    let ff1, act: ScratchBuffer<S>                                                         // (N, F)
+@usableFromInline final class BlockActivations<S: BLASScalar> {
+    @usableFromInline let q, k, v, context, attentionOut, residual1, norm1Out, residual2: ScratchBuffer<S>   // (N, C)
+    @usableFromInline let norm1Mean, norm1Rstd, norm2Mean, norm2Rstd: ScratchBuffer<S>                      // (N)
+    @usableFromInline let probs: ScratchBuffer<S>                                                            // (B, H, T, T)
+    @usableFromInline let ff1, act: ScratchBuffer<S>                                                         // (N, F)
 
-    init(config c: BertConfig, batch: Int, length: Int) {
+    @usableFromInline init(config c: BertConfig, batch: Int, length: Int) {
         let n = batch * length, C = c.hiddenSize, F = c.intermediateSize
         q = ScratchBuffer(n * C); k = ScratchBuffer(n * C); v = ScratchBuffer(n * C)
         context = ScratchBuffer(n * C); attentionOut = ScratchBuffer(n * C)
@@ -61,7 +61,7 @@ public final class BertEncoder<S: BLASScalar> {
     public let config: BertConfig
     public let parameters: ParameterArena<S>
     public let trainable: BertTrainable
-    let gelu: GeluApproximation
+    @usableFromInline let gelu: GeluApproximation
 
     /// An encoder with zeroed tensors; fill them with `parameters.setValues` or use
     /// `random(config:seed:)` / `load(directory:)`. Programmer error on an invalid config.
@@ -104,7 +104,7 @@ public final class BertEncoder<S: BLASScalar> {
 
     /// Whether any tensor below block `l` (or the embeddings, for l = 0) trains: if not,
     /// the backward stops after block `l`'s weights.
-    func needsInputGradient(belowBlock l: Int) -> Bool {
+    @usableFromInline func needsInputGradient(belowBlock l: Int) -> Bool {
         parameters.slots.contains { slot in
             guard slot.spec.trainable else { return false }
             if !slot.name.hasPrefix("encoder.layer.") { return true }
@@ -113,16 +113,18 @@ public final class BertEncoder<S: BLASScalar> {
         }
     }
 
-    func gradient(_ name: String) -> UnsafeMutablePointer<S>? {
+    @usableFromInline func gradient(_ name: String) -> UnsafeMutablePointer<S>? {
         guard let slot = parameters.slot(name), slot.spec.trainable else { return nil }
         return parameters.grads + slot.offset
     }
 
-    func value(_ name: String) -> UnsafeMutablePointer<S> { parameters.value(name) }
+    @usableFromInline func value(_ name: String) -> UnsafeMutablePointer<S> { parameters.value(name) }
 
     // MARK: forward
 
     /// Encodes one padded batch; `training` keeps every block's activations for `backward`.
+    // Inlinable so callers specialise it: generic code would run the kernels through witness tables.
+    @inlinable
     public func forward(_ input: BertBatch, training: Bool = false) -> BertActivations<S> {
         let c = config, B = input.batch, T = input.length, N = B * T
         let C = c.hiddenSize, F = c.intermediateSize, H = c.numAttentionHeads
@@ -186,6 +188,7 @@ public final class BertEncoder<S: BLASScalar> {
     /// Backward of `forward(_:training: true)`: given `dEmbeddings (B, D)` = ∂L/∂(normalised
     /// embeddings), ADDS ∂L/∂θ into `parameters.grads` for every trainable tensor. Frozen
     /// tensors get no gradient, and the pass stops below the lowest trainable block.
+    @inlinable
     public func backward(_ a: BertActivations<S>, dEmbeddings: UnsafePointer<S>) {
         let c = config, B = a.batch, T = a.length, N = B * T
         let C = c.hiddenSize, F = c.intermediateSize, H = c.numAttentionHeads

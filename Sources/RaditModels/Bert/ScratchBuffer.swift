@@ -2,11 +2,11 @@ import RaditTensor
 
 /// A zeroed, fixed-size heap buffer that frees itself: the activations and gradient
 /// scratch of the encoder live in these so kernels get stable raw pointers.
-final class ScratchBuffer<S: BLASScalar> {
-    let pointer: UnsafeMutablePointer<S>
-    let count: Int
+@usableFromInline final class ScratchBuffer<S: BLASScalar> {
+    @usableFromInline let pointer: UnsafeMutablePointer<S>
+    @usableFromInline let count: Int
 
-    init(_ count: Int) {
+    @usableFromInline init(_ count: Int) {
         self.count = count
         pointer = .allocate(capacity: max(1, count))
         pointer.initialize(repeating: 0, count: max(1, count))
@@ -14,7 +14,7 @@ final class ScratchBuffer<S: BLASScalar> {
 
     deinit { pointer.deallocate() }
 
-    func zero() { pointer.update(repeating: 0, count: count) }
+    @usableFromInline func zero() { pointer.update(repeating: 0, count: count) }
 
-    var array: [S] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+    @usableFromInline var array: [S] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 }
