@@ -66,7 +66,7 @@ public final class BertEncoder<S: BLASScalar> {
     /// An encoder with zeroed tensors; fill them with `parameters.setValues` or use
     /// `random(config:seed:)` / `load(directory:)`. Programmer error on an invalid config.
     public init(config: BertConfig, trainable: BertTrainable = .all) {
-        precondition((try? config.validate()) != nil, "BertEncoder: invalid config \(config)")
+        precondition((try? config.validateForEncoder()) != nil, "BertEncoder: invalid config \(config)")
         self.config = config
         self.trainable = trainable
         gelu = config.gelu ?? .exact
