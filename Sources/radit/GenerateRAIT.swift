@@ -26,7 +26,7 @@ struct GenerateRAIT: ParsableCommand {
         let builder = try RAITBuilder(k: k, template: try PromptTemplate(template), mode: mode, goldShare: goldShare, seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let file = outURL.appendingPathComponent("rait.jsonl")
-        let ranker = try BM25Ranker(corpus: input.dataset.corpus)
+        let ranker = BM25Ranker(corpus: input.dataset.corpus)
         let summary = try builder.write(input.dataset.queries.examples, corpus: input.dataset.corpus, ranker: ranker,
                                         to: file, progress: cliProgress)
         let instances = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map {

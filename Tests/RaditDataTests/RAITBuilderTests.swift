@@ -7,7 +7,7 @@ final class RAITBuilderTests: XCTestCase {
     func testSeparateInstancesFillTheRADITTemplate() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 200, seed: 2))
         let corpus = kb.corpus, examples = kb.examples(.train)
-        let ranker = try BM25Ranker(corpus: corpus)
+        let ranker = BM25Ranker(corpus: corpus)
         let instances = try RAITBuilder(k: 3, seed: 0).build(examples, corpus: corpus, ranker: ranker)
         XCTAssertEqual(instances.count, 3 * examples.count)
         let top = try ranker.rank(examples.map(\.question), k: 3)
@@ -28,7 +28,7 @@ final class RAITBuilderTests: XCTestCase {
     func testGoldShareAndConcatMode() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 300, seed: 2))
         let corpus = kb.corpus, examples = kb.examples(.train)
-        let ranker = try DenseRanker(corpus: corpus, embed: toyEmbed)
+        let ranker = try DenseRanker(corpus: corpus, embedder: ToyEmbedder())
         let always = try RAITBuilder(k: 2, mode: .concat, goldShare: 1, seed: 0).build(examples, corpus: corpus, ranker: ranker)
         XCTAssertEqual(always.count, examples.count)
         for (r, e) in zip(always, examples) {
@@ -50,7 +50,7 @@ final class RAITBuilderTests: XCTestCase {
     func testWriteResumesAndEqualsBuild() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 150, seed: 1))
         let corpus = kb.corpus, examples = kb.examples()
-        let ranker = try BM25Ranker(corpus: corpus)
+        let ranker = BM25Ranker(corpus: corpus)
         let builder = try RAITBuilder(k: 3, goldShare: 0.3, seed: 4)
         let url = Fixtures.temporaryDirectory("rait-resume").appendingPathComponent("rait.jsonl")
         let first = try builder.write(examples, corpus: corpus, ranker: ranker, to: url, progress: { _ in .stop })

@@ -55,8 +55,8 @@ final class RaftBuilderTests: XCTestCase {
         let corpus = kb.corpus
         let examples = kb.examples(.train)
         let builder = try RaftBuilder(oracleProbability: 0.5, distractors: 4, seed: 1)
-        let bm25 = try BM25Ranker(corpus: corpus)
-        let dense = try DenseRanker(corpus: corpus, embed: toyEmbed)
+        let bm25 = BM25Ranker(corpus: corpus)
+        let dense = try DenseRanker(corpus: corpus, embedder: ToyEmbedder())
         let all = try dense.rank(examples.map(\.question), k: corpus.count)
 
         func meanScores(_ source: DistractorSource) throws -> (bm25: Double, dense: Double) {
@@ -76,7 +76,7 @@ final class RaftBuilderTests: XCTestCase {
         }
         let random = try meanScores(.random)
         let hardBM25 = try meanScores(.bm25)
-        let hardDense = try meanScores(.dense(toyEmbed))
+        let hardDense = try meanScores(.dense(ToyEmbedder()))
         print("mean distractor BM25 score: random \(random.bm25), bm25 \(hardBM25.bm25); "
               + "mean toy-dense cosine: random \(random.dense), dense \(hardDense.dense)")
         XCTAssertGreaterThan(hardBM25.bm25, 2 * random.bm25)

@@ -1,11 +1,14 @@
+import RaditIndex
+
 /// Where RAFT distractors come from.
 public enum DistractorSource {
     /// Uniformly random non-gold chunks, as the RAFT code does.
     case random
     /// The highest-scoring non-gold chunks under BM25 over the corpus (hard negatives).
     case bm25
-    /// The highest-scoring non-gold chunks under cosine similarity of the given embedder.
-    case dense(EmbeddingFunction)
+    /// The highest-scoring non-gold chunks under the embedder's similarity (cosine for the
+    /// normalising MiniLM encoder).
+    case dense(any TextEmbedder)
     /// Hard negatives from any other ranker (named in the output as `kind`).
     case ranker(any ChunkRanker, kind: DistractorSourceKind)
 

@@ -95,8 +95,8 @@ public struct RaftBuilder {
     private func makeRanker(_ source: DistractorSource, corpus: Corpus) throws -> (any ChunkRanker)? {
         switch source {
         case .random: return nil
-        case .bm25: return try BM25Ranker(corpus: corpus)
-        case let .dense(embed): return try DenseRanker(corpus: corpus, embed: embed)
+        case .bm25: return BM25Ranker(corpus: corpus)
+        case let .dense(embedder): return try DenseRanker(corpus: corpus, embedder: embedder)
         case let .ranker(r, _): return r
         }
     }
