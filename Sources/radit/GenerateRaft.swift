@@ -54,6 +54,8 @@ struct GenerateRaft: ParsableCommand {
     @Option(help: "Distractor source: random, bm25 or dense.") var source: DistractorSourceKind
     @Option(help: "Seed; with the same data and options the output is byte-identical.") var seed: UInt64 = 0
     @Option(help: "Output folder.") var out: String
+    @Option(help: "Encoder folder for --source dense (config.json, model.safetensors, tokenizer.json).")
+    var model: String = "models/all-MiniLM-L6-v2"
     @Option(help: "System message of the chat export (empty: none).")
     var system: String = "Answer the question using the documents. Quote the evidence, then give the final answer after <ANSWER>:."
 
@@ -64,9 +66,7 @@ struct GenerateRaft: ParsableCommand {
         switch source {
         case .random: distractorSource = .random
         case .bm25: distractorSource = .bm25
-        case .dense:
-            throw ValidationError("--source dense needs a dense encoder, which this command does not load yet; "
-                                  + "use the library (RaftBuilder with .dense(embeddingFunction)) or --source bm25")
+        case .dense: distractorSource = .dense(try MiniLMEmbedder(directory: URL(fileURLWithPath: model)))
         }
         let outURL = URL(fileURLWithPath: out)
         let file = outURL.appendingPathComponent("raft.jsonl")
