@@ -127,6 +127,12 @@ final class RaftBuilderTests: XCTestCase {
         let third = try builder.write(examples, corpus: kb.corpus, source: .random, supporting: kb.supportingSentences, to: resumed)
         XCTAssertEqual(third.written, 0)
         XCTAssertEqual(try Data(contentsOf: resumed), try Data(contentsOf: whole))
+        // Other settings never append to a file of this configuration.
+        let otherP = try RaftBuilder(oracleProbability: 0.7, distractors: 2, seed: 3)
+        XCTAssertThrowsError(try otherP.write(examples, corpus: kb.corpus, source: .random, to: resumed)) { e in
+            XCTAssertTrue("\(e)".contains("\"p\":0.6"), "\(e)")
+        }
+        XCTAssertEqual(try Data(contentsOf: resumed), try Data(contentsOf: whole))
     }
 
     func testAddingQuestionsNeverChangesEarlierInstances() throws {

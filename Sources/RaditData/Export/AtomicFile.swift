@@ -6,6 +6,7 @@ public enum DataFileError: RaditError, Equatable {
     case cannotWrite(path: String, reason: String)
     case cannotRead(path: String, reason: String)
     case badLine(path: String, line: Int, reason: String)
+    case settingsMismatch(path: String, existing: String, requested: String)
 
     public var message: String {
         switch self {
@@ -15,6 +16,9 @@ public enum DataFileError: RaditError, Equatable {
             return "cannot read \(path): \(reason)."
         case let .badLine(path, line, reason):
             return "\(path):\(line): \(reason). Delete the file to regenerate it."
+        case let .settingsMismatch(path, existing, requested):
+            return "\(path) holds instances generated with \(existing), not \(requested); "
+                + "write to another folder or delete the file (and its .partial) to start over."
         }
     }
 }

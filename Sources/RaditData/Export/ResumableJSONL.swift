@@ -3,7 +3,9 @@ import Foundation
 /// Appends JSON lines to `<file>.partial`, skipping instance ids an interrupted run already
 /// wrote, and renames to `<file>` when complete. Instances depend only on (seed, id), so a
 /// resumed file equals an uninterrupted one. A complete file is reopened (and grows) when
-/// the input gained questions.
+/// the input gained questions. The generation settings are kept beside the file in
+/// `<file>.settings.json`; resuming with other settings is an error, so one file never
+/// mixes instances of two configurations.
 public struct ResumableJSONLWriter {
     public let url: URL
     public private(set) var writtenIDs: Set<String> = []
@@ -12,12 +14,21 @@ public struct ResumableJSONLWriter {
 
     private struct IDOnly: Decodable { var id: String }
 
-    public init(url: URL) throws {
+    /// `settings`: the generation settings as text (JSON), compared with an earlier run's.
+    public init(url: URL, settings: String) throws {
         self.url = url
         let fm = FileManager.default
         let partial = url.appendingPathExtension("partial")
+        let settingsURL = url.appendingPathExtension("settings.json")
         do {
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let hasInstances = fm.fileExists(atPath: url.path) || fm.fileExists(atPath: partial.path)
+            if hasInstances, let old = fm.contents(atPath: settingsURL.path),
+               String(decoding: old, as: UTF8.self) != settings {
+                throw DataFileError.settingsMismatch(path: url.path, existing: String(decoding: old, as: UTF8.self),
+                                                     requested: settings)
+            }
+            try AtomicFile.write(settings, to: settingsURL)
             if fm.fileExists(atPath: url.path) && !fm.fileExists(atPath: partial.path) {
                 try fm.moveItem(at: url, to: partial)
             }

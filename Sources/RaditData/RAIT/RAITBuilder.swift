@@ -81,7 +81,12 @@ public struct RAITBuilder {
     @discardableResult
     public func write(_ examples: [Example], corpus: Corpus, ranker: any ChunkRanker, to url: URL,
                       progress: ProgressHandler = silentProgress) throws -> GenerationSummary {
-        var writer = try ResumableJSONLWriter(url: url)
+        struct Settings: Encodable {
+            var kind = "rait", k: Int, template: String, mode: RAITMode, gold_share: Double, seed: UInt64, separator: String
+        }
+        let settings = try JSONLine.encode(Settings(k: k, template: template.text, mode: mode, gold_share: goldShare,
+                                                    seed: seed, separator: separator))
+        var writer = try ResumableJSONLWriter(url: url, settings: settings)
         let existing = writer.writtenIDs
         var summary = try generate(examples, corpus: corpus, ranker: ranker, skip: { existing.contains($0) },
                                    emit: { try writer.append(try JSONLine.encode($0), id: $0.id) },

@@ -50,7 +50,12 @@ public struct RaftBuilder {
     public func write(_ examples: [Example], corpus: Corpus, source: DistractorSource,
                       supporting: SupportingSentences = [:], to url: URL,
                       progress: ProgressHandler = silentProgress) throws -> GenerationSummary {
-        var writer = try ResumableJSONLWriter(url: url)
+        struct Settings: Encodable {
+            var kind = "raft", p: Double, distractors: Int, distractor_source: DistractorSourceKind, seed: UInt64
+        }
+        let settings = try JSONLine.encode(Settings(p: oracleProbability, distractors: distractors,
+                                                    distractor_source: source.kind, seed: seed))
+        var writer = try ResumableJSONLWriter(url: url, settings: settings)
         let existing = writer.writtenIDs
         var summary = try generate(examples, corpus: corpus, source: source, supporting: supporting,
                                    skip: { existing.contains($0) },
