@@ -56,7 +56,8 @@ let package = Package(
                 swiftSettings: optimised),
         .target(name: "RaditExperiments", dependencies: ["RaditTuning"]),
         .executableTarget(name: "radit", dependencies: [
-            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore", "RaditModels",
+            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore", "RaditData", "RaditIndex",
+            "RaditModels", "RaditText",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
