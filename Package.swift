@@ -57,6 +57,7 @@ let package = Package(
         .target(name: "RaditExperiments", dependencies: ["RaditTuning"]),
         .executableTarget(name: "radit", dependencies: [
             "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
+            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
