@@ -79,6 +79,9 @@ let package = Package(
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
                           path: "benchmarks/gemm", exclude: ["run.sh", "peer_numpy.py"],
                           swiftSettings: optimised),
+        .executableTarget(name: "bench-index", dependencies: ["RaditIndex", "RaditTensor"],
+                          path: "benchmarks/index", exclude: ["run.sh", "peer_faiss_bm25s.py"],
+                          swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )
