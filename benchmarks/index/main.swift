@@ -4,9 +4,9 @@
 //   bench-index --dir DIR [--n 100000] [--nq 1000] [--d 384] [--threads 2] [--repeats 3]
 //               [--peer-command "python peer_faiss_bm25s.py DIR ..."] [--results RESULTS.md]
 //
-// Data (seeded): n normalised vectors from 1,000 Gaussian clusters (clustered like real
-// embeddings), nq queries from the same clusters; a synthetic corpus of Zipf-distributed
-// words for BM25. Both sides read the same files; timings are medians of `repeats` after
+// Data (seeded): n normalised vectors from 1,000 Gaussian clusters (centres N(0, 1),
+// noise N(0, 0.5²) per coordinate: clustered like real embeddings), nq queries from the
+// same clusters; a synthetic corpus of Zipf-distributed words for BM25. Both sides read the same files; timings are medians of `repeats` after
 // a warm-up; the exact top-10 from FlatIndex is the recall reference for HNSW.
 import Foundation
 import RaditIndex
@@ -39,7 +39,7 @@ func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
 var dir = "/tmp/radit-bench-index"
 var n = 100_000, nq = 1000, d = 384, threads = 2, repeats = 3, k = 10
-var m = 16, efConstruction = 100, efs = [16, 32, 64, 128]
+var m = 16, efConstruction = 40, efs = [16, 32, 64, 128, 256]
 var docsCount = 100_000, bm25Queries = 1000
 var peerCommand: String?
 var resultsPath: String?
@@ -66,14 +66,14 @@ try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories
 BLASThreads.set(threads)
 
 // MARK: data
-func clustered(_ count: Int, seed: UInt64, centres: [Float], nc: Int) -> [Float] {
+@MainActor func clustered(_ count: Int, seed: UInt64, centres: [Float], nc: Int) -> [Float] {
     var rng = RandomSource(seed: seed)
     var out = [Float](repeating: 0, count: count * d)
     for i in 0..<count {
         let c = rng.int(below: nc)
         var norm: Float = 0
         for j in 0..<d {
-            let v = centres[c * d + j] + Float(rng.normal()) * 0.6
+            let v = centres[c * d + j] + Float(rng.normal()) * 0.5
             out[i * d + j] = v
             norm += v * v
         }
@@ -85,10 +85,10 @@ func clustered(_ count: Int, seed: UInt64, centres: [Float], nc: Int) -> [Float]
 log("generating \(n)×\(d) vectors")
 var crng = RandomSource(seed: 1)
 let nc = 1000
-let centres = (0..<(nc * d)).map { _ in Float(crng.normal()) / Float(d).squareRoot() * 4 }
+let centres = (0..<(nc * d)).map { _ in Float(crng.normal()) }
 let base = clustered(n, seed: 2, centres: centres, nc: nc)
 let queries = clustered(nq, seed: 3, centres: centres, nc: nc)
-func writeFloats(_ a: [Float], _ name: String) throws {
+@MainActor func writeFloats(_ a: [Float], _ name: String) throws {
     try a.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: dir + "/" + name)) }
 }
 try writeFloats(base, "base.f32")
@@ -101,7 +101,7 @@ let vocabSize = 50_000
 var cumulative = [Double](repeating: 0, count: vocabSize)
 var acc = 0.0
 for i in 0..<vocabSize { acc += 1 / pow(Double(i + 1), 1.07); cumulative[i] = acc }
-func word() -> String {
+@MainActor func word() -> String {
     let u = wrng.uniform() * acc
     var lo = 0, hi = vocabSize - 1
     while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
@@ -179,7 +179,7 @@ func ratio(_ ours: Any?, _ theirs: Any?, higherBetter: Bool) -> String {
     return String(format: "%.2f", higherBetter ? a / b : b / a)
 }
 /// Peer QPS at our recall, interpolated on the peer's (recall, qps) curve.
-func peerQPS(atRecall r: Double) -> Double? {
+@MainActor func peerQPS(atRecall r: Double) -> Double? {
     guard let pts = peer["hnsw"] as? [[String: Any]] else { return nil }
     let curve = pts.compactMap { p -> (Double, Double)? in
         guard let rr = p["recall"] as? Double, let q = p["qps"] as? Double else { return nil }
@@ -199,9 +199,9 @@ var md = "\n## Index: FlatIndex / HNSWIndex vs FAISS, BM25Index vs bm25s (\(date
 md += "- Machine: \(cpu), \(ProcessInfo.processInfo.activeProcessorCount) cores (nproc); load average at the end: \(load)\n"
 md += "- Radit: OpenBLAS `\(BLASThreads.configuration)`, BLAS threads \(threads), index threads \(threads)\n"
 md += "- Peer: faiss-cpu \(peer["faiss"] ?? "?"), bm25s \(peer["bm25s"] ?? "?"), numpy \(peer["numpy"] ?? "?"), Python \(peer["python"] ?? "?"), threads \(peer["threads"] ?? "?")\n"
-md += "- Data: \(n) × \(d) normalised vectors from \(nc) Gaussian clusters, \(nq) queries, k = \(k), inner product; BM25: \(docsCount) synthetic Zipf documents (20–99 words), \(bm25Queries) queries, lucene k1 = 0.9, b = 0.4, lowercase `\\w+`. Median of \(repeats) after a warm-up.\n\n"
+md += "- Data: \(n) × \(d) normalised vectors from \(nc) Gaussian clusters (centres N(0, 1), noise σ = 0.5 per coordinate), \(nq) queries, k = \(k), inner product; BM25: \(docsCount) synthetic Zipf documents (20–99 words), \(bm25Queries) queries, lucene k1 = 0.9, b = 0.4, lowercase `\\w+`. Median of \(repeats) after a warm-up.\n\n"
 md += "| measure | Radit | peer | ratio (≥ 1 = Radit faster) |\n|---|---:|---:|---:|\n"
-md += "| Flat batch QPS (1,000 queries) | \(f(results["flat_batch_qps"])) | \(f(peer["flat_batch_qps"])) | \(ratio(results["flat_batch_qps"], peer["flat_batch_qps"], higherBetter: true)) |\n"
+md += "| Flat batch QPS (\(nq) queries) | \(f(results["flat_batch_qps"])) | \(f(peer["flat_batch_qps"])) | \(ratio(results["flat_batch_qps"], peer["flat_batch_qps"], higherBetter: true)) |\n"
 md += "| Flat single-query latency (ms, median of 100) | \(f(results["flat_single_ms"], 2)) | \(f(peer["flat_single_ms"], 2)) | \(ratio(results["flat_single_ms"], peer["flat_single_ms"], higherBetter: false)) |\n"
 md += "| HNSW build (s, M = \(m), efConstruction = \(efConstruction)) | \(f(results["hnsw_build_s"])) | \(f(peer["hnsw_build_s"])) | \(ratio(results["hnsw_build_s"], peer["hnsw_build_s"], higherBetter: false)) |\n"
 md += "| BM25 build (s, tokenise + index) | \(f(results["bm25_build_s"], 2)) | \(f(peer["bm25_build_s"], 2)) | \(ratio(results["bm25_build_s"], peer["bm25_build_s"], higherBetter: false)) |\n"

@@ -1,7 +1,7 @@
 """Peer side of benchmarks/index: FAISS IndexFlatIP / IndexHNSWFlat and bm25s on the
 files bench-index wrote, same method (warm-up, repeats, medians). Prints one JSON object.
 
-usage: peer_faiss_bm25s.py DIR --threads 2 --repeats 3 --m 16 --ef-construction 100 --ef 16,32,64,128
+usage: peer_faiss_bm25s.py DIR --threads 2 --repeats 3 --m 16 --ef-construction 40 --ef 16,32,64,128,256
 """
 import argparse
 import importlib.metadata
@@ -19,8 +19,8 @@ ap.add_argument("dir")
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--repeats", type=int, default=3)
 ap.add_argument("--m", type=int, default=16)
-ap.add_argument("--ef-construction", type=int, default=100)
-ap.add_argument("--ef", default="16,32,64,128")
+ap.add_argument("--ef-construction", type=int, default=40)
+ap.add_argument("--ef", default="16,32,64,128,256")
 ap.add_argument("--k", type=int, default=10)
 ap.add_argument("--single", type=int, default=100)
 args = ap.parse_args()
