@@ -56,8 +56,8 @@ let package = Package(
                 swiftSettings: optimised),
         .target(name: "RaditExperiments", dependencies: ["RaditTuning"]),
         .executableTarget(name: "radit", dependencies: [
-            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore", "RaditData", "RaditIndex",
-            "RaditModels", "RaditText",
+            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
+            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -83,6 +83,9 @@ let package = Package(
                           path: "benchmarks/kernels", exclude: ["peer.py", "run.sh"], swiftSettings: optimised),
         .executableTarget(name: "bench-tokenizers", dependencies: ["RaditText", "RaditModels"],
                           path: "benchmarks/tokenizers", exclude: ["run.sh", "make_passages.py", "peer.py"],
+                          swiftSettings: optimised),
+        .executableTarget(name: "bench-index", dependencies: ["RaditIndex", "RaditTensor"],
+                          path: "benchmarks/index", exclude: ["run.sh", "peer_faiss_bm25s.py"],
                           swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]

@@ -136,11 +136,12 @@ public struct RetrievalBenchmark: Sendable {
         return (0..<result.queryCount).map(result.row)
     }
 
-    /// Dense rankings with an embedder (passages: title + text).
-    public func denseRankings(_ dataset: Dataset, embedder: any TextEmbedder, batchSize: Int = 64,
-                              progress: ProgressHandler = silentProgress) throws -> [[Int]] {
-        let retriever = try DenseRetriever(embedder: embedder, passages: dataset.corpus.indexedTexts,
-                                           batchSize: batchSize, progress: progress)
+    /// Dense rankings with an embedder (passages: title + text); `queryEmbedder` (a tuned
+    /// query encoder) replaces it on the query side when given.
+    public func denseRankings(_ dataset: Dataset, embedder: any TextEmbedder, queryEmbedder: (any TextEmbedder)? = nil,
+                              batchSize: Int = 64, progress: ProgressHandler = silentProgress) throws -> [[Int]] {
+        let retriever = try DenseRetriever(embedder: embedder, queryEmbedder: queryEmbedder,
+                                           passages: dataset.corpus.indexedTexts, batchSize: batchSize, progress: progress)
         let result = try retriever.search(dataset.queries.examples.map(\.question), k: depth, batchSize: batchSize)
         _ = progress(ProgressEvent(stage: "dense-search", done: result.queryCount, total: result.queryCount, unit: "queries"))
         return (0..<result.queryCount).map(result.row)

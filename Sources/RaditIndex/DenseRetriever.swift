@@ -5,12 +5,15 @@ import RaditTensor
 /// normalised embeddings give cosine similarity), queries embedded and searched.
 public struct DenseRetriever {
     public let embedder: any TextEmbedder
+    /// Query-side encoder (a tuned one), else `embedder`.
+    public let queryEmbedder: any TextEmbedder
     public private(set) var index: FlatIndex
 
     /// Embeds `passages` in batches of `batchSize`, reporting progress in passages.
-    public init(embedder: any TextEmbedder, passages: [String], batchSize: Int = 64,
-                progress: ProgressHandler = silentProgress) throws {
+    public init(embedder: any TextEmbedder, queryEmbedder: (any TextEmbedder)? = nil, passages: [String],
+                batchSize: Int = 64, progress: ProgressHandler = silentProgress) throws {
         self.embedder = embedder
+        self.queryEmbedder = queryEmbedder ?? embedder
         self.index = FlatIndex(dimension: embedder.dimension, metric: .innerProduct)
         for start in stride(from: 0, to: passages.count, by: max(1, batchSize)) {
             let batch = Array(passages[start..<min(passages.count, start + batchSize)])
@@ -26,8 +29,11 @@ public struct DenseRetriever {
         var scores: [Float] = []
         var ids: [Int] = []
         for start in stride(from: 0, to: queries.count, by: max(1, batchSize)) {
+            if queryEmbedder.dimension != index.dimension {
+                throw IndexError.dimensionMismatch(expected: index.dimension, got: queryEmbedder.dimension, what: "query embeddings")
+            }
             let batch = Array(queries[start..<min(queries.count, start + batchSize)])
-            let r = try index.search(try embedder.embed(batch), k: k)
+            let r = try index.search(try queryEmbedder.embed(batch), k: k)
             scores += r.scores
             ids += r.ids
         }

@@ -2,7 +2,6 @@
 /// ranking order (worst at the root), so a candidate is rejected with one comparison
 /// against `threshold`. Ties rank the lower id first, as `RaditTensor.TopK` does. The
 /// heap lives in the output row itself (FAISS's layout), so a batch needs no allocation.
-@usableFromInline
 struct RowTopK {
     let scores: UnsafeMutablePointer<Float>
     let ids: UnsafeMutablePointer<Int>

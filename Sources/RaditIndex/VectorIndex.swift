@@ -48,6 +48,7 @@ public enum IndexError: RaditError, Equatable {
     case dimensionMismatch(expected: Int, got: Int, what: String)
     case negativeK(Int)
     case invalidSetting(name: String, value: String, reason: String)
+    case storedValue(file: String, key: String, expected: String, found: String)
 
     public var message: String {
         switch self {
@@ -57,6 +58,8 @@ public enum IndexError: RaditError, Equatable {
             return "k must be ≥ 0, got \(k)"
         case let .invalidSetting(name, value, reason):
             return "index setting \(name)=\(value) is invalid: \(reason)"
+        case let .storedValue(file, key, expected, found):
+            return "\(file): attribute '\(key)' is '\(found)', expected \(expected); the file was not written by this Radit version or is damaged"
         }
     }
 }

@@ -12,6 +12,7 @@ struct Radit: ParsableCommand {
             Inspect.self,
             Models.self,
             Generate.self,
+            Bench.self,
         ]
     )
 }
