@@ -200,23 +200,3 @@ struct BenchRetrieval: ParsableCommand {
         }
     }
 }
-
-/// A BERT-family bi-encoder (mean pooling, L2-normalised) behind `TextEmbedder`.
-final class MiniLMEmbedder: TextEmbedder {
-    let encoder: BertEncoder<Float>
-    let tokenizer: Tokenizer
-    let batchSize: Int
-
-    init(encoder: BertEncoder<Float>, tokenizer: Tokenizer, batchSize: Int) {
-        self.encoder = encoder
-        self.tokenizer = tokenizer
-        self.batchSize = batchSize
-    }
-
-    var dimension: Int { encoder.config.hiddenSize }
-
-    func embed(_ texts: [String]) throws -> Tensor<Float> {
-        let sequences = texts.map { tokenizer.encode($0).ids }
-        return Tensor(shape: [texts.count, dimension], scalars: try encoder.encode(sequences, batchSize: min(batchSize, 32)))
-    }
-}
