@@ -1,5 +1,6 @@
 import Foundation
 import RaditBase
+import RaditTensor
 
 extension BertEncoder {
     /// Loads `config.json` + `model.safetensors` from a model folder (e.g.
@@ -41,5 +42,23 @@ extension BertEncoder {
             h.update(buffer)
         }
         return SHA256.hexString(h.finalize())
+    }
+}
+
+extension BertEncoder {
+    /// Writes `config.json` and `model.safetensors` (float32, HF names) into `directory`,
+    /// so a tuned encoder loads back here or in sentence-transformers.
+    public func save(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(config).write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        let tensors = parameters.slots.map { slot in
+            (name: slot.name, tensor: Tensor<Float>(shape: slot.shape, scalars: (0..<slot.count).map {
+                Float(parameters.values[slot.offset + $0])
+            }))
+        }
+        try SafetensorsWriter.write(tensors, to: directory.appendingPathComponent("model.safetensors"))
     }
 }
