@@ -77,6 +77,9 @@ let package = Package(
         // Benchmarks: executables, run by `make bench`, never by `make test`.
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
                           path: "benchmarks/gemm", swiftSettings: optimised),
+        .executableTarget(name: "bench-encoder", dependencies: ["RaditModels", "RaditTensor"],
+                          path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
+                          swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )
