@@ -33,7 +33,7 @@ PY
     echo "$ROW"
     ROWS+="$ROW"$'\n'
     BLAS=$(echo "$OURS" | "$PEER_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["blas"])')
-    PEERV=$(echo "$PEER" | "$PEER_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print(f"torch {d[\"torch\"]}, sentence-transformers {d[\"sentence_transformers\"]}")')
+    PEERV=$(echo "$PEER" | "$PEER_PYTHON" -c 'import json,sys; d=json.load(sys.stdin); print("torch " + d["torch"] + ", sentence-transformers " + d["sentence_transformers"])')
 done
 rm -f "$TEXTS"
 {
