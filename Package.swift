@@ -56,7 +56,8 @@ let package = Package(
                 swiftSettings: optimised),
         .target(name: "RaditExperiments", dependencies: ["RaditTuning"]),
         .executableTarget(name: "radit", dependencies: [
-            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore", "RaditModels", "RaditData",
+            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
+            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -72,11 +73,15 @@ let package = Package(
         .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditTestSupport"]),
-        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditTestSupport"]),
+        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
-                          path: "benchmarks/gemm", swiftSettings: optimised),
+                          path: "benchmarks/gemm", exclude: ["run.sh", "peer_numpy.py"],
+                          swiftSettings: optimised),
+        .executableTarget(name: "bench-index", dependencies: ["RaditIndex", "RaditTensor"],
+                          path: "benchmarks/index", exclude: ["run.sh", "peer_faiss_bm25s.py"],
+                          swiftSettings: optimised),
         .executableTarget(name: "bench-encoder", dependencies: ["RaditModels", "RaditTensor"],
                           path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
                           swiftSettings: optimised),

@@ -9,6 +9,8 @@ struct Radit: ParsableCommand {
         version: RaditVersion.string,
         subcommands: [
             Smoke.self,
+            Inspect.self,
+            Bench.self,
             Embed.self,
         ]
     )
