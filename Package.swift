@@ -85,6 +85,8 @@ let package = Package(
         .executableTarget(name: "bench-encoder", dependencies: ["RaditModels", "RaditTensor"],
                           path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
                           swiftSettings: optimised),
+        .executableTarget(name: "bench-kernels", dependencies: ["RaditKernels"],
+                          path: "benchmarks/kernels", exclude: ["peer.py", "run.sh"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )
