@@ -1,11 +1,13 @@
 import Foundation
 import RaditBase
+import RaditKernels
 import RaditTensor
 
 extension BertEncoder {
     /// Loads `config.json` + `model.safetensors` from a model folder (e.g.
     /// `models/all-MiniLM-L6-v2`). Every tensor is checked for presence and shape against
     /// the config; names may carry HF's `bert.` prefix (BertForX checkpoints).
+    @inlinable  // so the Float conversion of 22M values is specialised, not generic
     public static func load(directory: URL, trainable: BertTrainable = .none) throws -> BertEncoder {
         let configURL = directory.appendingPathComponent("config.json")
         let weightsURL = directory.appendingPathComponent("model.safetensors")
