@@ -87,6 +87,9 @@ let package = Package(
         .executableTarget(name: "bench-index", dependencies: ["RaditIndex", "RaditTensor"],
                           path: "benchmarks/index", exclude: ["run.sh", "peer_faiss_bm25s.py"],
                           swiftSettings: optimised),
+        .executableTarget(name: "bench-encoder", dependencies: ["RaditModels", "RaditTensor"],
+                          path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
+                          swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

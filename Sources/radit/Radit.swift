@@ -13,6 +13,7 @@ struct Radit: ParsableCommand {
             Models.self,
             Generate.self,
             Bench.self,
+            Embed.self,
         ]
     )
 }

@@ -40,6 +40,24 @@ final class BertReferenceTests: XCTestCase {
         print("MiniLM reference: worst cosine \(worst.cosine) at \(worst.index)")
     }
 
+    func testTokenizerPathGivesTheSameIdsAndEmbeddings() throws {
+        let model = try Fixtures.model("all-MiniLM-L6-v2")
+        let sentence = try SentenceEncoder<Float>.load(directory: model)
+        let ref = try Self.reference()
+        let ids = sentence.tokenize(ref.items.map(\.text))
+        for (i, item) in ref.items.enumerated() {
+            XCTAssertEqual(ids[i], item.ids, "sentence \(i) '\(item.text.prefix(40))'")
+        }
+        // Text in, embedding out, on a slice (the ids test above covers the rest).
+        let some = Array(ref.items.prefix(24))
+        let out = try sentence.encode(some.map(\.text))
+        let d = ref.dimension
+        for (i, item) in some.enumerated() {
+            let dotp = (0..<d).reduce(0.0) { $0 + Double(out[i * d + $1]) * Double(item.embedding[$1]) }
+            XCTAssertGreaterThanOrEqual(dotp, 0.99999, "sentence \(i)")
+        }
+    }
+
     func testLoadRejectsMissingFolder() {
         XCTAssertThrowsError(try BertEncoder<Float>.load(directory: URL(fileURLWithPath: "/nonexistent"))) { error in
             XCTAssertTrue("\(error)".contains("config.json"), "\(error)")

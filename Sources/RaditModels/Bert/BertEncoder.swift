@@ -18,7 +18,7 @@ public final class BertActivations<S: BLASScalar> {
     @usableFromInline let blocks: [BlockActivations<S>]
     @usableFromInline let pooled, norms, output: ScratchBuffer<S>   // (B, C), (B), (B, C)
 
-    @usableFromInline init(config c: BertConfig, batch: Int, length: Int, ids: [Int32], mask: [UInt8], training: Bool) {
+    @inlinable init(config c: BertConfig, batch: Int, length: Int, ids: [Int32], mask: [UInt8], training: Bool) {
         self.batch = batch
         self.length = length
         self.ids = ids
@@ -40,7 +40,7 @@ public final class BertActivations<S: BLASScalar> {
     @usableFromInline let probs: ScratchBuffer<S>                                                            // (B, H, T, T)
     @usableFromInline let ff1, act: ScratchBuffer<S>                                                         // (N, F)
 
-    @usableFromInline init(config c: BertConfig, batch: Int, length: Int) {
+    @inlinable init(config c: BertConfig, batch: Int, length: Int) {
         let n = batch * length, C = c.hiddenSize, F = c.intermediateSize
         q = ScratchBuffer(n * C); k = ScratchBuffer(n * C); v = ScratchBuffer(n * C)
         context = ScratchBuffer(n * C); attentionOut = ScratchBuffer(n * C)

@@ -1,10 +1,13 @@
 import Foundation
 import RaditBase
+import RaditKernels
+import RaditTensor
 
 extension BertEncoder {
     /// Loads `config.json` + `model.safetensors` from a model folder (e.g.
     /// `models/all-MiniLM-L6-v2`). Every tensor is checked for presence and shape against
     /// the config; names may carry HF's `bert.` prefix (BertForX checkpoints).
+    @inlinable  // so the Float conversion of 22M values is specialised, not generic
     public static func load(directory: URL, trainable: BertTrainable = .none) throws -> BertEncoder {
         let configURL = directory.appendingPathComponent("config.json")
         let weightsURL = directory.appendingPathComponent("model.safetensors")
@@ -41,5 +44,23 @@ extension BertEncoder {
             h.update(buffer)
         }
         return SHA256.hexString(h.finalize())
+    }
+}
+
+extension BertEncoder {
+    /// Writes `config.json` and `model.safetensors` (float32, HF names) into `directory`,
+    /// so a tuned encoder loads back here or in sentence-transformers.
+    public func save(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(config).write(to: directory.appendingPathComponent("config.json"), options: .atomic)
+        let tensors = parameters.slots.map { slot in
+            (name: slot.name, tensor: Tensor<Float>(shape: slot.shape, scalars: (0..<slot.count).map {
+                Float(parameters.values[slot.offset + $0])
+            }))
+        }
+        try SafetensorsWriter.write(tensors, to: directory.appendingPathComponent("model.safetensors"))
     }
 }

@@ -6,7 +6,7 @@ import RaditTensor
     @usableFromInline let pointer: UnsafeMutablePointer<S>
     @usableFromInline let count: Int
 
-    @usableFromInline init(_ count: Int) {
+    @inlinable init(_ count: Int) {
         self.count = count
         pointer = .allocate(capacity: max(1, count))
         pointer.initialize(repeating: 0, count: max(1, count))
@@ -14,7 +14,7 @@ import RaditTensor
 
     deinit { pointer.deallocate() }
 
-    @usableFromInline func zero() { pointer.update(repeating: 0, count: count) }
+    @inlinable func zero() { pointer.update(repeating: 0, count: count) }
 
-    @usableFromInline var array: [S] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+    @inlinable var array: [S] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 }
