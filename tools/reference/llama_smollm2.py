@@ -146,18 +146,9 @@ def main():
             argmax=int(np.argmax(logits)),
             top20_ids=[int(i) for i in top], top20_logits=[float(logits[i]) for i in top],
             greedy=cont, greedy_text=tok.decode(cont), greedy_min_margin=min(margins),
+            greedy_margins=margins,
         ))
         print(f"{prompt!r} -> {tok.decode(cont)!r} (min margin {min(margins):.4f})", file=sys.stderr)
-    if "--torch" in sys.argv:
-        import torch
-        from transformers import AutoModelForCausalLM
-        m = AutoModelForCausalLM.from_pretrained(os.path.dirname(MODEL), gguf_file=os.path.basename(MODEL),
-                                                 torch_dtype=torch.float64)
-        for c in cases:
-            with torch.no_grad():
-                lg = m(torch.tensor([c["ids"]])).logits[0, -1].numpy()
-            d = np.abs(lg[::STRIDE] - np.array(c["logits_strided"])).max()
-            print(f"transformers cross-check {c['prompt']!r}: max |diff| {d:.2e}", file=sys.stderr)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w") as f:
         json.dump(dict(
@@ -166,6 +157,16 @@ def main():
             precision="float64 over dequantised weights", rope="interleaved (GGUF layout)",
             config=cfg, cases=cases), f, indent=None)
     print("wrote", OUT, file=sys.stderr)
+    if "--torch" in sys.argv:
+        import torch
+        from transformers import AutoModelForCausalLM
+        m = AutoModelForCausalLM.from_pretrained(os.path.dirname(MODEL), gguf_file=os.path.basename(MODEL),
+                                                 dtype=torch.float64)
+        for c in cases:
+            with torch.no_grad():
+                lg = m(torch.tensor([c["ids"]])).logits[0, -1].numpy()
+            d = np.abs(lg[::STRIDE] - np.array(c["logits_strided"])).max()
+            print(f"transformers cross-check {c['prompt']!r}: max |diff| {d:.2e}", file=sys.stderr)
 
 
 if __name__ == "__main__":

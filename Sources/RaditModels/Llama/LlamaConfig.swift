@@ -62,7 +62,8 @@ public struct LlamaConfig: Sendable, Equatable, Codable {
     }
 }
 
-/// HF `config.json` of a `LlamaForCausalLM` (the keys Radit reads; snake_case as on disk).
+/// HF `config.json` of a `LlamaForCausalLM` as Radit writes it on export (snake_case keys as
+/// on disk; reading goes through `LlamaHFConfig`).
 public struct HFLlamaConfig: Codable, Sendable, Equatable {
     public var architectures: [String]?
     public var modelType: String?
