@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "RaditText", dependencies: ["RaditBase"], swiftSettings: optimised),
         .target(name: "RaditModels", dependencies: ["RaditKernels", "RaditText"],
                 swiftSettings: optimised),
-        .target(name: "RaditStore", dependencies: ["RaditTensor", "CHDF5"]),
+        .target(name: "RaditStore", dependencies: ["RaditBase", "RaditTensor", "CHDF5"]),
         .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore"],
                 swiftSettings: optimised),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
@@ -72,11 +72,12 @@ let package = Package(
         .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditTestSupport"]),
-        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditTestSupport"]),
+        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
-                          path: "benchmarks/gemm", swiftSettings: optimised),
+                          path: "benchmarks/gemm", exclude: ["run.sh", "peer_numpy.py"],
+                          swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )
