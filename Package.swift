@@ -56,7 +56,7 @@ let package = Package(
                 swiftSettings: optimised),
         .target(name: "RaditExperiments", dependencies: ["RaditTuning"]),
         .executableTarget(name: "radit", dependencies: [
-            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
+            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore", "RaditModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -10,6 +10,7 @@ struct Radit: ParsableCommand {
         subcommands: [
             Smoke.self,
             Inspect.self,
+            Models.self,
         ]
     )
 }
