@@ -11,6 +11,7 @@ struct Radit: ParsableCommand {
             Smoke.self,
             Inspect.self,
             Models.self,
+            LM.self,
         ]
     )
 }
