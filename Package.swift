@@ -78,6 +78,8 @@ let package = Package(
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
                           path: "benchmarks/gemm", exclude: ["run.sh", "peer_numpy.py"],
                           swiftSettings: optimised),
+        .executableTarget(name: "bench-lm", dependencies: ["RaditModels"],
+                          path: "benchmarks/lm", exclude: ["run.sh", "peer.py"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )
