@@ -10,6 +10,8 @@ extension LlamaModel {
 
     /// Backward of the last training forward for `dLoss · mean cross-entropy` over its
     /// `M` scored rows (`targets` gathered per logit row). Adds into `arena.grads`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     func runBackward(_ batch: LlamaBatch, targets: [Int32], dLoss: S) {
         let c = config
         let B = batch.batch, T = batch.length, N = B * T
@@ -97,6 +99,8 @@ extension LlamaModel {
 
     /// Backward of `projectForward` for layer `l` (saved slot `l`): adds into `dInput`,
     /// the base weight's gradient when it trains, and the adapters' gradients.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     func projectBackward(_ l: Int, _ p: LlamaLinear, dInput: UnsafeMutablePointer<S>, dOut: UnsafePointer<S>,
                          input: UnsafePointer<S>, rows N: Int) {
         let (O, I) = p.shape(config)

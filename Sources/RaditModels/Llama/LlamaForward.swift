@@ -7,6 +7,8 @@ extension LlamaModel {
     /// reused. Logits are computed only for `logitRows` (flat slots b·T + t) into
     /// `work.logits (M, V)`. With `cache` (B = 1) keys/values are appended to it and
     /// queries attend over everything cached.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     func runForward(_ batch: LlamaBatch, training: Bool, logitRows: [Int], cache: LlamaKVCache<S>? = nil) {
         let c = config
         let B = batch.batch, T = batch.length, N = B * T
@@ -81,6 +83,8 @@ extension LlamaModel {
     }
 
     /// logits (M, V) = finalNorm[rows] (M, C) · headᵀ.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     func computeLogits(rows: [Int]) {
         let C = config.width, V = config.vocab, M = rows.count
         work.logitRows = rows
@@ -95,6 +99,8 @@ extension LlamaModel {
     var activeLoRA: LoRAConfig? { loraMerged ? nil : lora }
 
     /// `out (N, O) = input (N, I) · Wᵀ [+ (α/r) · dropout(input) · Aᵀ · Bᵀ]`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     func projectForward(_ l: Int, _ s: Int, _ p: LlamaLinear, out: UnsafeMutablePointer<S>,
                         input: UnsafePointer<S>, rows N: Int, training: Bool) {
         let (O, I) = p.shape(config)

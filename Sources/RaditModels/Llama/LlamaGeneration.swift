@@ -81,6 +81,8 @@ extension LlamaModel {
     }
 
     /// Picks a token from one row of logits (V).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     func choose(_ logits: UnsafePointer<S>, mode: SamplingMode, rng: inout RandomSource) -> Int {
         let V = config.vocab
         switch mode {
