@@ -49,3 +49,21 @@ final class LlamaLoRATests: XCTestCase {
         XCTAssertLessThan(m.forwardLoss(batch).loss, 0.05)
     }
 }
+
+final class LlamaLoRAStateTests: XCTestCase {
+    func testLoRAOnlyStateRoundTrip() throws {
+        let ref = try TinyReference.load()
+        let batch = try ref.batch()
+        let lora = LoRAConfig(rank: 2, alpha: 4, dropout: 0, targets: .allLinear, seed: 4)
+        let a = try ref.model(Float.self)
+        try a.enableLoRA(lora)
+        for _ in 0..<3 { a.trainStep([batch], config: LlamaTrainingConfig(schedule: .constant(peak: 1e-2))) }
+        let state = try a.loraState()
+        XCTAssertEqual(Set(state.keys), Set(a.loraParameterNames))
+        let b = try ref.model(Float.self)
+        try b.enableLoRA(lora)
+        try b.loadLoRAState(state)
+        XCTAssertEqual(b.logits(batch).scalars, a.logits(batch).scalars)
+        XCTAssertThrowsError(try b.loadLoRAState([:]))
+    }
+}

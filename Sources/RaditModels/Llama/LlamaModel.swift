@@ -150,6 +150,30 @@ public final class LlamaModel<S: BLASScalar> {
         arena.slots.map(\.name).filter { $0.contains(".lora_") }
     }
 
+    /// The adapters alone (PEFT names → values): a LoRA-only checkpoint.
+    public func loraState() throws -> [String: [S]] {
+        guard lora != nil else { throw LlamaError.loraNotEnabled }
+        guard !loraMerged else { throw LlamaError.loraMerged }
+        var out: [String: [S]] = [:]
+        for name in loraParameterNames { out[name] = arena.array(name) }
+        return out
+    }
+
+    /// Restores adapters saved by `loraState` (LoRA must be enabled with the same config;
+    /// every adapter must be present with the right count).
+    public func loadLoRAState(_ state: [String: [S]], source: String = "LoRA state") throws {
+        guard lora != nil else { throw LlamaError.loraNotEnabled }
+        guard !loraMerged else { throw LlamaError.loraMerged }
+        for name in loraParameterNames {
+            guard let values = state[name] else { throw LlamaError.missingWeight(file: source, name: name) }
+            let slot = arena.slot(name)!
+            guard values.count == slot.count else {
+                throw LlamaError.weightShape(file: source, name: name, expected: slot.shape, found: [values.count])
+            }
+            try arena.setValues(name, values)
+        }
+    }
+
     /// The base weights with LoRA merged in (the model itself is left as it was), by name.
     public func mergedWeights() -> [String: [S]] {
         let wasMerged = loraMerged

@@ -50,9 +50,8 @@ extension LlamaModel {
             }
             // Rows are in slot order, so each sequence's answer tokens come out in order.
             var cursor = 0
-            for (b, pairIndex) in ids.enumerated() {
+            for pairIndex in ids {
                 let n = pairs[pairIndex].answer.count
-                _ = b
                 results[pairIndex] = AnswerScore(tokenLogProbs: (0..<n).map { -Double(losses[cursor + $0]) })
                 cursor += n
             }
