@@ -80,6 +80,8 @@ let package = Package(
                           swiftSettings: optimised),
         .executableTarget(name: "bench-lm", dependencies: ["RaditModels"],
                           path: "benchmarks/lm", exclude: ["run.sh", "peer.py"], swiftSettings: optimised),
+        .executableTarget(name: "bench-kernels", dependencies: ["RaditKernels"],
+                          path: "benchmarks/kernels", exclude: ["peer.py", "run.sh"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -58,6 +58,20 @@ public func attentionForward<S: BLASScalar>(
 /// becomes 0. A row with no visible key becomes all zeros.
 @inlinable
 func maskedSoftmaxRow<S: BLASScalar>(_ row: UnsafeMutablePointer<S>, count: Int, limit: Int, mask: UnsafePointer<UInt8>?) {
+    if S.self == Float.self {
+        // −∞ marks hidden keys; the vector exp maps it to exactly 0.
+        let r = asFloat(row)
+        if let mask { for j in 0..<limit where mask[j] == 0 { r[j] = -Float.infinity } }
+        let m = maxFloat(r, count: limit)
+        if m == -Float.infinity {
+            r.update(repeating: 0, count: count)
+            return
+        }
+        let sum = expShiftedSum(r, r, count: limit, shift: m)
+        scaleFloat(r, count: limit, by: 1 / sum)
+        if limit < count { (r + limit).update(repeating: 0, count: count - limit) }
+        return
+    }
     var m = -S.infinity
     if let mask {
         for j in 0..<limit where mask[j] != 0 && row[j] > m { m = row[j] }

@@ -47,7 +47,18 @@ public func crossEntropyBackward<S: BLASScalar>(
         precondition(t < vocab, "crossEntropyBackward: target \(t) at row \(r) outside 0..<\(vocab)")
         let x = logits + r * vocab, dx = dLogits + r * vocab
         let lse = logSumExp(x, count: vocab)
-        for c in 0..<vocab { dx[c] += g * S.exp(x[c] - lse) }
+        if S.self == Float.self {
+            let xf = asFloat(x), dxf = asFloat(dx)
+            let gv = Vec(repeating: Float(g)), lv = Vec(repeating: Float(lse))
+            var c = 0
+            while c < vocab {
+                let n = min(8, vocab - c)
+                storePartial(loadPartial(dxf + c, n) + gv * expVec(loadPartial(xf + c, n) - lv), dxf + c, n)
+                c += 8
+            }
+        } else {
+            for c in 0..<vocab { dx[c] += g * S.exp(x[c] - lse) }
+        }
         dx[t] -= g
     }
 }

@@ -50,11 +50,16 @@ public func layerNormBackward<S: BLASScalar>(
             sumDnN += dn * n
         }
         let meanDn = sumDn * invC, meanDnN = sumDnN * invC
-        for c in 0..<dim {
-            let n = (x[c] - mu) * rs
-            if let dBias { dBias[c] += g[c] }
-            if let dWeight { dWeight[c] += g[c] * n }
-            if let dInput { dInput[r * dim + c] += rs * (g[c] * weight[c] - meanDn - n * meanDnN) }
+        // Optionals unwrapped outside the element loops so each loop vectorises.
+        if let dBias {
+            for c in 0..<dim { dBias[c] += g[c] }
+        }
+        if let dWeight {
+            for c in 0..<dim { dWeight[c] += g[c] * (x[c] - mu) * rs }
+        }
+        if let dInput {
+            let dx = dInput + r * dim
+            for c in 0..<dim { dx[c] += rs * (g[c] * weight[c] - meanDn - (x[c] - mu) * rs * meanDnN) }
         }
     }
 }

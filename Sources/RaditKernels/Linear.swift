@@ -1,17 +1,5 @@
 import RaditTensor
 
-// Kernel conventions for the whole RaditKernels layer (the contract models code against):
-// - Free functions generic over `S: BLASScalar` (Float for speed, Double for gradient
-//   checks), `@inlinable` so callers in other modules get specialised code.
-// - Raw pointers with explicit dimensions (llm.c style), outputs first. Buffers are
-//   contiguous row-major; shape letters in comments (see DESIGN.md §1).
-// - Backward functions ADD into every gradient buffer (`+=`), so gradients of shared
-//   inputs and accumulation over micro-batches need no extra code; callers zero them.
-//   An optional (`nil`) gradient buffer means "not needed" and is skipped.
-// - Every kernel `xForward`/`xBackward` has a naive twin `xForwardNaive`/`xBackwardNaive`
-//   (plain loops, no BLAS) that the tests compare against.
-// - No allocation in hot loops: callers pass scratch buffers where one is needed.
-
 /// Fully connected layer: `out (N, O) = input (N, I) · weightᵀ + bias`, weight stored
 /// `[out, in]` row-major (O, I), bias (O) optional.
 @inlinable

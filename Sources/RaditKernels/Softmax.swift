@@ -3,6 +3,14 @@ import RaditTensor
 /// Row-wise softmax: `out (N, C) = exp(x − max) / Σ exp(x − max)`. `out` may equal `input`.
 @inlinable
 public func softmaxForward<S: BLASScalar>(out: UnsafeMutablePointer<S>, input: UnsafePointer<S>, rows: Int, cols: Int) {
+    if S.self == Float.self {
+        for r in 0..<rows {
+            let x = asFloat(input + r * cols), y = asFloat(out + r * cols)
+            let sum = expShiftedSum(y, x, count: cols, shift: maxFloat(x, count: cols))
+            scaleFloat(y, count: cols, by: 1 / sum)
+        }
+        return
+    }
     for r in 0..<rows {
         let x = input + r * cols, y = out + r * cols
         var m = -S.infinity
@@ -50,6 +58,17 @@ public func logSoftmaxBackward<S: BLASScalar>(
         let y = out + r * cols, g = dOut + r * cols, dx = dInput + r * cols
         var s: S = 0
         for c in 0..<cols { s += g[c] }
+        if S.self == Float.self {
+            let yf = asFloat(y), gf = asFloat(g), dxf = asFloat(dx), sv = Vec(repeating: Float(s))
+            var c = 0
+            while c < cols {
+                let n = min(8, cols - c)
+                let d = loadPartial(dxf + c, n) + loadPartial(gf + c, n) - expVec(loadPartial(yf + c, n)) * sv
+                storePartial(d, dxf + c, n)
+                c += 8
+            }
+            continue
+        }
         for c in 0..<cols { dx[c] += g[c] - S.exp(y[c]) * s }
     }
 }
@@ -57,6 +76,12 @@ public func logSoftmaxBackward<S: BLASScalar>(
 /// Stable `log Σ exp(x_i)` of one row; −∞ for an empty row.
 @inlinable
 public func logSumExp<S: BLASScalar>(_ x: UnsafePointer<S>, count: Int) -> S {
+    if S.self == Float.self {
+        let xf = asFloat(x)
+        let m = maxFloat(xf, count: count)
+        if m == -Float.infinity { return S(m) }
+        return S(m + Float.log(expShiftedSum(nil, xf, count: count, shift: m)))
+    }
     var m = -S.infinity
     for c in 0..<count where x[c] > m { m = x[c] }
     if m == -S.infinity { return m }
