@@ -17,14 +17,14 @@ peer=$("$PEER_PYTHON" benchmarks/lm/peer.py "$@")
 echo "$ours"
 echo "$peer"
 python3 - "$ours" "$peer" <<'PY' >> benchmarks/RESULTS.md
-import json, subprocess, sys, datetime
+import json, os, subprocess, sys, datetime
 ours = [json.loads(l) for l in sys.argv[1].splitlines() if l.strip()]
 peer = {d["case"]: d for d in (json.loads(l) for l in sys.argv[2].splitlines() if l.strip())}
 cpu = subprocess.run(["sh", "-c", "lscpu | grep 'Model name' | sed 's/.*: *//'"], capture_output=True, text=True).stdout.strip()
 cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 print(f"\n## bench-lm — {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC\n")
 print(f"Machine: {cpu}, {cores} cores. BLAS: {ours[0]['blas']}. Threads: {ours[0]['threads']} (Radit BLAS) / "
-      f"{ours[0]['threads']} (torch.set_num_threads). sgemm peak (1024³): {ours[0]['sgemm_gflops']:.1f} GFLOP/s. Medians of {len(ours) and 3} repeats.\n")
+      f"{ours[0]['threads']} (torch.set_num_threads). sgemm peak (1024³): {ours[0]['sgemm_gflops']:.1f} GFLOP/s. Medians of {os.environ.get('BENCH_REPEATS', '3')} repeats.\n")
 print("| case | task | Radit tok/s | PyTorch tok/s | ratio | Radit GFLOP/s | % sgemm peak |")
 print("|---|---|---:|---:|---:|---:|---:|")
 for o in ours:
