@@ -90,6 +90,8 @@ let package = Package(
         .executableTarget(name: "bench-encoder", dependencies: ["RaditModels", "RaditTensor"],
                           path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
                           swiftSettings: optimised),
+        .executableTarget(name: "bench-lm", dependencies: ["RaditModels"],
+                          path: "benchmarks/lm", exclude: ["run.sh", "peer.py"], swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -187,11 +187,13 @@ public final class ParameterArena<S: BLASScalar> {
 
     /// Sets every gradient (trainable or frozen) to zero. Models should pass `nil` for
     /// frozen gradients to the backward kernels; then they stay zero.
+    @_specialize(where S == Float)
     public func zeroGradients() {
         grads.update(repeating: 0, count: count)
     }
 
     /// Global L2 norm of the gradients of trainable parameters.
+    @_specialize(where S == Float)
     public func gradientNorm() -> Double {
         var ss = 0.0
         for s in slots where s.spec.trainable { ss += sumOfSquares(grads + s.offset, count: s.count) }
@@ -200,6 +202,7 @@ public final class ParameterArena<S: BLASScalar> {
 
     /// Clips trainable gradients by global norm (`clipCoefficient`) and returns the
     /// pre-clip norm (what training logs).
+    @_specialize(where S == Float)
     @discardableResult
     public func clipGradients(maxNorm: Double) -> Double {
         let buffers = slots.filter { $0.spec.trainable }.map { (grads + $0.offset, $0.count) }
@@ -208,6 +211,7 @@ public final class ParameterArena<S: BLASScalar> {
 
     /// One AdamW step (see `adamWUpdate`) on every trainable parameter with learning rate
     /// `lr`; decay applies only where `weightDecay` is set. Increments `step` first.
+    @_specialize(where S == Float)
     public func adamWStep(lr: Double, config: AdamWConfig) {
         step += 1
         let g = grads, mm = m, vv = v

@@ -14,6 +14,7 @@ struct Radit: ParsableCommand {
             Generate.self,
             Bench.self,
             Embed.self,
+            LM.self,
         ]
     )
 }

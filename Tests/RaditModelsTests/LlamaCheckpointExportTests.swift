@@ -1,0 +1,109 @@
+import Foundation
+import RaditKernels
+import RaditModels
+import RaditStore
+import RaditTensor
+import RaditTestSupport
+import XCTest
+
+/// Checkpoint glue lives here (RaditModels may not import RaditStore): the arena's named
+/// arrays go to `/params`, `/optim/{m,v}` and `/state` of a `radit.checkpoint` file.
+enum ArenaCheckpoint {
+    static func save(_ model: LlamaModel<Float>, to url: URL) throws {
+        let s = model.arena.exportState()
+        let specs = zip(s.names, s.shapes).map { TensorSpec(name: $0, shape: $1) }
+        try StoreFile.writeAtomically(to: url, format: .checkpoint, version: 1) { f in
+            try f.writeTensors(CheckpointLayout.params, specs: specs, flat: s.values.flatMap { $0 })
+            if !s.m.isEmpty {
+                try f.writeTensors(CheckpointLayout.optimM, specs: specs, flat: s.m.flatMap { $0 })
+                try f.writeTensors(CheckpointLayout.optimV, specs: specs, flat: s.v.flatMap { $0 })
+            }
+            let state = try f.requireGroup(CheckpointLayout.state)
+            try state.setAttribute("step", .int(s.step))
+            try state.setAttribute("dropout_rng", .ints(model.dropoutRandom.state.map { Int(bitPattern: UInt($0)) }))
+        }
+    }
+
+    static func load(_ model: LlamaModel<Float>, from url: URL) throws {
+        let f = try StoreFile.open(url, expecting: .checkpoint, versions: 1...1)
+        let slots = model.arena.slots
+        let specs = slots.map { TensorSpec(name: $0.name, shape: $0.shape) }
+        func arrays(_ path: String) throws -> [[Float]] { try f.readTensors(path, expecting: specs).map(\.scalars) }
+        let hasM = try f.exists(CheckpointLayout.optimM)
+        let state = try f.group(CheckpointLayout.state)
+        guard case .int(let step)? = try state.attribute("step"),
+              case .ints(let rng)? = try state.attribute("dropout_rng") else { throw CocoaError(.fileReadCorruptFile) }
+        try model.arena.restore(ParameterArenaState(
+            names: slots.map(\.name), shapes: slots.map(\.shape), trainable: slots.map(\.spec.trainable),
+            values: try arrays(CheckpointLayout.params), m: hasM ? try arrays(CheckpointLayout.optimM) : [],
+            v: hasM ? try arrays(CheckpointLayout.optimV) : [], step: step))
+        model.dropoutRandom = RandomSource(state: rng.map { UInt64(UInt(bitPattern: $0)) }, spareNormal: nil)
+    }
+}
+
+final class LlamaCheckpointExportTests: XCTestCase {
+    func trainConfig() -> LlamaTrainingConfig {
+        LlamaTrainingConfig(schedule: .cosine(peak: 1e-2, minimum: 0, warmupSteps: 1, totalSteps: 10),
+                            adamW: AdamWConfig(weightDecay: 0.1), clipNorm: 1)
+    }
+
+    func testHDF5CheckpointRoundTripIsBitIdentical() throws {
+        let ref = try TinyReference.load()
+        let batch = try ref.batch()
+        let a = try ref.model(Float.self)
+        try a.enableLoRA(LoRAConfig(rank: 2, alpha: 4, dropout: 0.1, targets: .allLinear, seed: 8))
+        for _ in 0..<3 { a.trainStep([batch], config: trainConfig()) }
+        let dir = Fixtures.temporaryDirectory("llama-ckpt")
+        let url = dir.appendingPathComponent(CheckpointLayout.fileName(step: a.arena.step))
+        try ArenaCheckpoint.save(a, to: url)
+
+        let b = try ref.model(Float.self)
+        try b.enableLoRA(LoRAConfig(rank: 2, alpha: 4, dropout: 0.1, targets: .allLinear, seed: 8))
+        try ArenaCheckpoint.load(b, from: url)
+        let sa = a.arena.exportState(), sb = b.arena.exportState()
+        XCTAssertEqual(sa, sb, "values, moments and step must round-trip bit for bit")
+        // Resuming continues exactly as the uninterrupted run.
+        let la = a.trainStep([batch], config: trainConfig()).loss
+        let lb = b.trainStep([batch], config: trainConfig()).loss
+        XCTAssertEqual(la, lb)
+        XCTAssertEqual(a.arena.exportState(), b.arena.exportState())
+    }
+
+    func testExportedSafetensorsReloadToIdenticalLogits() throws {
+        let ref = try TinyReference.load()
+        let batch = try ref.batch()
+        let m = try ref.model(Float.self)
+        try m.enableLoRA(LoRAConfig(rank: 2, alpha: 4, dropout: 0, targets: .attention, seed: 8))
+        for _ in 0..<3 { m.trainStep([batch], config: trainConfig()) }
+        m.mergeLoRA()
+        let expected = m.logits(batch).scalars
+        m.unmergeLoRA()
+        let dir = Fixtures.temporaryDirectory("llama-export")
+        try m.exportHuggingFace(to: dir)
+        let reloaded = try LlamaModel<Float>(huggingFace: dir)
+        XCTAssertEqual(reloaded.config.ropeLayout, .halfSplit)
+        XCTAssertNil(reloaded.lora)
+        XCTAssertEqual(reloaded.logits(batch).scalars, expected)
+    }
+
+    /// A GGUF-layout (interleaved) model exported to HF (half-split, rows un-permuted)
+    /// computes the same function.
+    func testInterleavedExportUnpermutesQK() throws {
+        let c = LlamaConfig(layers: 2, width: 16, heads: 4, kvHeads: 2, mlpWidth: 24, vocab: 19,
+                            tiedEmbeddings: true, ropeLayout: .interleaved)
+        let m = try LlamaModel<Float>(config: c, seed: 3)
+        var rng = RandomSource(seed: 1)
+        for i in 0..<m.arena.count { m.arena.values[i] += Float(rng.normal(mean: 0, std: 0.2)) }
+        let batch = try LlamaBatch(sequences: [[1, 2, 3, 4, 5, 6, 7], [8, 9, 10]], padding: .left)
+        let dir = Fixtures.temporaryDirectory("llama-export-gguf")
+        try m.exportHuggingFace(to: dir)
+        let reloaded = try LlamaModel<Float>(huggingFace: dir)
+        XCTAssertEqual(reloaded.config.ropeLayout, .halfSplit)
+        let a = m.logits(batch).scalars, b = reloaded.logits(batch).scalars
+        // Compare real slots only (left padding: the first 4 slots of sequence 1 are padding).
+        let V = c.vocab, T = batch.length
+        let real = (0..<(2 * T)).filter { batch.keyMask[$0] == 1 }
+        assertClose(real.flatMap { Array(b[($0 * V)..<(($0 + 1) * V)]) },
+                    real.flatMap { Array(a[($0 * V)..<(($0 + 1) * V)]) }, tolerance: 1e-5, "logits")
+    }
+}

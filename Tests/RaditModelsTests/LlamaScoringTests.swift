@@ -1,0 +1,88 @@
+import Foundation
+import RaditKernels
+import RaditModels
+import RaditTensor
+import RaditTestSupport
+import XCTest
+
+final class LlamaScoringTests: XCTestCase {
+    static let pairs = [
+        ScoringPair(prompt: [1, 5, 9, 12], answer: [3, 7]),
+        ScoringPair(prompt: [2], answer: [8, 8, 4, 1, 30]),
+        ScoringPair(prompt: [40, 41, 42, 43, 44, 45], answer: [6]),
+        ScoringPair(prompt: [7, 7], answer: []),
+    ]
+
+    func model() throws -> LlamaModel<Float> {
+        try TinyReference.load().model(Float.self)
+    }
+
+    /// Σ log-softmax read off a full forward of each sequence alone.
+    func testScoringEqualsLogSoftmaxOfFullForward() throws {
+        let m = try model()
+        let scores = try m.score(Self.pairs)
+        for (i, p) in Self.pairs.enumerated() {
+            let seq = p.prompt + p.answer
+            let logits = m.logits(try LlamaBatch(sequences: [seq]))
+            let V = m.config.vocab
+            var expected: [Double] = []
+            for j in 0..<p.answer.count {
+                let t = p.prompt.count + j - 1
+                let row = (0..<V).map { Double(logits.scalars[t * V + $0]) }
+                let mx = row.max()!
+                let lse = mx + Foundation.log(row.map { Foundation.exp($0 - mx) }.reduce(0, +))
+                expected.append(row[p.answer[j]] - lse)
+            }
+            assertClose(scores[i].tokenLogProbs, expected, tolerance: 1e-5, "pair \(i)")
+            assertClose(scores[i].total, expected.reduce(0, +), tolerance: 1e-5, "pair \(i) sum")
+        }
+    }
+
+    func testBatchedEqualsUnbatchedAndPaddingSideIrrelevant() throws {
+        let m = try model()
+        let single = try Self.pairs.map { try m.score([$0], batchSize: 1)[0] }
+        let right = try m.score(Self.pairs, batchSize: 4, padding: .right)
+        let left = try m.score(Self.pairs, batchSize: 3, padding: .left)
+        for i in Self.pairs.indices {
+            assertClose(right[i].tokenLogProbs, single[i].tokenLogProbs, tolerance: 1e-5, "batched vs single \(i)")
+            assertClose(left[i].tokenLogProbs, single[i].tokenLogProbs, tolerance: 1e-5, "left vs single \(i)")
+        }
+    }
+
+    func testGenerationWithCacheEqualsFullRecompute() throws {
+        let m = try model()
+        let prompt = [3, 9, 27, 17]
+        let got = try m.generate(prompt: prompt, config: GenerationConfig(maxTokens: 8))
+        var seq = prompt
+        for _ in 0..<8 {
+            let logits = m.logits(try LlamaBatch(sequences: [seq]))
+            let V = m.config.vocab, t = seq.count - 1
+            let row = Array(logits.scalars[(t * V)..<((t + 1) * V)])
+            seq.append(row.indices.max { row[$0] < row[$1] }!)
+        }
+        XCTAssertEqual(got.tokens, Array(seq[prompt.count...]))
+        XCTAssertEqual(got.stopReason, .maxTokens)
+        // Stop token ends generation and is included.
+        let stop = try m.generate(prompt: prompt, config: GenerationConfig(maxTokens: 8, stopTokens: [got.tokens[2]]))
+        XCTAssertEqual(stop.tokens.last, got.tokens[2])
+        XCTAssertEqual(stop.stopReason, .stopToken)
+    }
+
+    func testSamplingIsSeeded() throws {
+        let m = try model()
+        let cfg = GenerationConfig(maxTokens: 10, sampling: .sample(temperature: 1.0, topP: 0.9), seed: 4)
+        let a = try m.generate(prompt: [1, 2, 3], config: cfg)
+        let b = try m.generate(prompt: [1, 2, 3], config: cfg)
+        XCTAssertEqual(a, b)
+        var other = cfg
+        other.seed = 5
+        let c = try m.generate(prompt: [1, 2, 3], config: other)
+        XCTAssertNotEqual(a.tokens, c.tokens)
+    }
+
+    func testRejectsBadInput() throws {
+        let m = try model()
+        XCTAssertThrowsError(try m.score([ScoringPair(prompt: [], answer: [1])]))
+        XCTAssertThrowsError(try m.score([ScoringPair(prompt: [1], answer: [64])]))
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""PyTorch CPU peer for bench-lm: the same configs, tasks and token counts.
+
+Scoring: a forward over B sequences of T tokens (HF LlamaForCausalLM, float32, no grad)
+and the log-softmax of the answer positions. Train step: forward + backward of the mean
+next-token loss over all tokens + AdamW step. Threads: torch.set_num_threads(N).
+Prints one JSON object per case.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+from transformers import LlamaConfig, LlamaForCausalLM
+
+threads = int(os.environ.get("BENCH_THREADS", "2"))
+repeats = int(os.environ.get("BENCH_REPEATS", "3"))
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+
+CASES = {
+    "small": dict(cfg=dict(num_hidden_layers=4, hidden_size=256, num_attention_heads=4, num_key_value_heads=4,
+                           intermediate_size=768, vocab_size=8192, tie_word_embeddings=True),
+                  batch=8, length=256, answer=32, train_batch=4),
+    "smollm2-135m": dict(cfg=dict(num_hidden_layers=30, hidden_size=576, num_attention_heads=9, num_key_value_heads=3,
+                                  intermediate_size=1536, vocab_size=49152, tie_word_embeddings=True,
+                                  rope_theta=100000.0, rms_norm_eps=1e-5),
+                         batch=4, length=128, answer=32, train_batch=1),
+}
+
+
+def timed(f):
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+
+def run(name, c):
+    cfg = LlamaConfig(max_position_embeddings=1024, **c["cfg"])
+    model = LlamaForCausalLM(cfg).float()
+    model.config._attn_implementation = "sdpa"
+    B, T, A = c["batch"], c["length"], c["answer"]
+    ids = torch.randint(0, cfg.vocab_size, (B, T))
+
+    def score():
+        with torch.no_grad():
+            logits = model(ids).logits[:, T - A - 1:T - 1]
+            lp = logits.log_softmax(-1).gather(-1, ids[:, T - A:, None])[..., 0]
+            return lp.sum(-1)
+
+    model.eval()
+    score()
+    st = statistics.median([timed(score) for _ in range(repeats)])
+    model.train()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+    tids = torch.randint(0, cfg.vocab_size, (c["train_batch"], T))
+
+    def step():
+        opt.zero_grad()
+        out = model(tids, labels=tids)
+        out.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+
+    step()
+    tt = statistics.median([timed(step) for _ in range(repeats)])
+    print(json.dumps(dict(case=name, impl="pytorch", threads=threads, torch=torch.__version__,
+                          score_tokens_per_s=B * T / st, train_tokens_per_s=c["train_batch"] * T / tt)), flush=True)
+
+
+only = sys.argv[1] if len(sys.argv) > 1 else None
+for name, c in CASES.items():
+    if only is None or only == name:
+        run(name, c)
