@@ -1,0 +1,35 @@
+/// Everything a checkpoint holds: named parameter/optimizer tensors of the LM and the
+/// query encoder, and the tuner state (step, RNG, data cursor, fixed targets, best score).
+public struct TrainingSnapshot: Sendable, Equatable {
+    public var tensors: [String: [Float]]
+    public var state: TuningState
+    public init(tensors: [String: [Float]], state: TuningState) {
+        self.tensors = tensors
+        self.state = state
+    }
+}
+
+extension TuningError {
+    static func notCheckpointable(_ what: String) -> TuningError {
+        .invalidOption(key: what, reason: "this component cannot write checkpoints (it does not conform to Checkpointable), so the run cannot be saved or resumed")
+    }
+}
+
+extension DualTuner {
+    func components() throws -> [Checkpointable] {
+        guard let l = lm as? Checkpointable else { throw TuningError.notCheckpointable("lm") }
+        guard let r = encoder as? Checkpointable else { throw TuningError.notCheckpointable("retriever") }
+        return [l, r]
+    }
+
+    public func snapshot() throws -> TrainingSnapshot {
+        var t: [String: [Float]] = [:]
+        for c in try components() { for (name, values) in c.checkpointTensors() { t[name] = values } }
+        return TrainingSnapshot(tensors: t, state: state)
+    }
+
+    public func restore(_ s: TrainingSnapshot) throws {
+        for c in try components() { try c.restore(from: s.tensors) }
+        state = s.state
+    }
+}
