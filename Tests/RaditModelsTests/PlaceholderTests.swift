@@ -1,6 +1,0 @@
-import RaditModels
-import XCTest
-
-final class ModelsPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
