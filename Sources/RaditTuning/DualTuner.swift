@@ -1,5 +1,6 @@
 import Foundation
 import RaditBase
+import RaditModels
 import RaditTensor
 
 /// Where LM-ft instances come from.
@@ -206,38 +207,66 @@ public final class DualTuner {
                        searched: [[Int]], learningRate: Double) throws -> Double {
         let B = batch.count
         let D = encoder.dimension
-        var candidates: [[Int]] = []
-        var lm: [[AnswerLogProb]] = []
-        if let fixed = state.fixed {
-            candidates = batchIndex.map { fixed[$0].ids }
-            lm = batchIndex.map { fixed[$0].lm }
-        } else {
-            candidates = searched
-            if options.objective.kind == .contrastive {
-                // The positives must be among the candidates; append any gold chunk missing.
-                for b in 0..<B { for g in batch[b].goldChunks where !candidates[b].contains(g) { candidates[b].append(g) } }
-                lm = candidates.map { [AnswerLogProb](repeating: AnswerLogProb(sum: 0, tokens: 0), count: $0.count) }
-            } else {
-                lm = try scorePairs(batch, candidates)
-            }
-        }
         var dq = Tensor<Float>(shape: [B, D]) // (B, D)
         var loss = 0.0
-        for b in 0..<B {
-            let qb = q.row(b)
-            let vectors = candidates[b].map(index.vector) // (K, D)
-            let s = vectors.map { v in zip(qb, v).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
-            let gold = candidates[b].map { batch[b].goldChunks.contains($0) }
-            let value = options.objective.evaluate(retrieverScores: s, lm: lm[b], gold: gold)
-            loss += value.loss / Double(B)
-            for (c, v) in vectors.enumerated() {
-                let g = value.scoreGradient[c] / Double(B)
-                for d in 0..<D { dq.scalars[b * D + d] += Float(g * Double(v[d])) }
+        if options.objective.kind == .contrastive {
+            loss = contrastiveStep(batch: batch, queries: q, searched: searched, dq: &dq)
+        } else {
+            let candidates = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
+            let lm = try state.fixed.map { f in batchIndex.map { f[$0].lm } } ?? scorePairs(batch, candidates)
+            for b in 0..<B {
+                let qb = q.row(b)
+                let vectors = candidates[b].flatMap(index.vector) // (K, D)
+                let s = candidates[b].indices.map { c in
+                    (0..<D).reduce(0.0) { $0 + Double(qb[$1]) * Double(vectors[c * D + $1]) }
+                }
+                let value = options.objective.evaluate(retrieverScores: s, lm: lm[b])
+                loss += value.loss / Double(B)
+                let ds = value.scoreGradient.map { Float($0 / Double(B)) }
+                dq.withUnsafeMutableBufferPointer { out in
+                    vectors.withUnsafeBufferPointer { v in
+                        scoresBackward(dScores: ds, documents: v.baseAddress!, dimension: D,
+                                       dQuery: out.baseAddress! + b * D)
+                    }
+                }
             }
         }
         try encoder.backward(batch.map(\.question), embeddingGradient: dq)
         try encoder.step(learningRate: Float(learningRate))
         return loss
+    }
+
+    /// In-batch DPR over the queries that have a gold chunk: positive = the first gold chunk,
+    /// negatives = the retrieved non-gold chunks of the whole batch. Adds into `dq`.
+    func contrastiveStep(batch: [QAExample], queries q: Tensor<Float>, searched: [[Int]],
+                         dq: inout Tensor<Float>) -> Double {
+        let D = encoder.dimension
+        let rows = batch.indices.filter { !batch[$0].goldChunks.isEmpty }
+        guard !rows.isEmpty else { return 0 }
+        let golds = Set(rows.flatMap { batch[$0].goldChunks })
+        var negativeIDs: [Int] = []
+        for b in rows { for id in searched[b] where !golds.contains(id) && !negativeIDs.contains(id) { negativeIDs.append(id) } }
+        let queries = rows.flatMap { q.row($0) } // (B', D)
+        let positives = rows.flatMap { index.vector(batch[$0].goldChunks[0]) } // (B', D)
+        let negatives = negativeIDs.flatMap(index.vector) // (M, D)
+        var dRows = [Float](repeating: 0, count: rows.count * D) // (B', D)
+        let loss = queries.withUnsafeBufferPointer { qp in
+            positives.withUnsafeBufferPointer { pp in
+                negatives.withUnsafeBufferPointer { np in
+                    dRows.withUnsafeMutableBufferPointer { dp in
+                        contrastiveLoss(queries: qp.baseAddress!, positives: pp.baseAddress!,
+                                        negatives: negativeIDs.isEmpty ? nil : np.baseAddress!,
+                                        batch: rows.count, negativeCount: negativeIDs.count, dimension: D,
+                                        temperature: options.objective.retrieverTemperature,
+                                        dQueries: dp.baseAddress!, dPositives: nil, dNegatives: nil)
+                    }
+                }
+            }
+        }
+        // The loss is a mean over B' queries; rescale so it is a mean over the batch like the others.
+        let scale = Float(rows.count) / Float(batch.count)
+        for (r, b) in rows.enumerated() { for d in 0..<D { dq.scalars[b * D + d] += scale * dRows[r * D + d] } }
+        return Double(loss) * Double(scale)
     }
 
     /// RA-IT instances: each of the top-k chunks with the question and the answer; with

@@ -1,30 +1,5 @@
 import Foundation
-
-/// How the LM's preference for a chunk is scored before the softmax (DESIGN §4, `g`).
-public enum LMScoreMode: String, Sendable, CaseIterable, Codable {
-    /// p_LM(y | c ∘ x), the raw probability (RA-DIT, REPLUG).
-    case prob
-    /// Σ_t log p(y_t | …).
-    case logprob
-    /// Mean token log-probability (Atlas PDist).
-    case meanLogprob = "mean_logprob"
-
-    public func value(_ s: AnswerLogProb) -> Double {
-        switch self {
-        case .prob: return Foundation.exp(s.sum)
-        case .logprob: return s.sum
-        case .meanLogprob: return s.mean
-        }
-    }
-}
-
-/// Direction of the R-ft KL.
-public enum KLDirection: String, Sendable, CaseIterable, Codable {
-    /// KL(p_LSR ‖ p_R): soft-target cross-entropy, as Atlas/REPLUG code it.
-    case lsrToRetriever = "lsr_retriever"
-    /// KL(p_R ‖ p_LSR), as RA-DIT Eq. 5 writes it.
-    case retrieverToLSR = "retriever_lsr"
-}
+import RaditModels
 
 /// The R-ft objective.
 public enum RetrieverLossKind: String, Sendable, CaseIterable, Codable {
@@ -32,7 +7,7 @@ public enum RetrieverLossKind: String, Sendable, CaseIterable, Codable {
     case lsr
     /// EMDR²: −log Σ_c p_LM(y|c∘x) p_R(c|x).
     case emdr
-    /// Supervised baseline: −log p_R(gold) over {gold} ∪ retrieved (DPR-style hard negatives).
+    /// Supervised baseline: in-batch DPR with the retrieved non-gold chunks as hard negatives.
     case contrastive
 }
 
@@ -57,18 +32,19 @@ public struct RetrieverLossValue: Sendable, Equatable {
     public var scoreGradient: [Double]
 }
 
-/// R-ft losses on one query's candidate scores (RA-DIT §2.3, Atlas, EMDR²).
+/// The R-ft objective as configured: which loss, KL direction, LM score mode and the two
+/// temperatures. The losses themselves are the retriever layer's (RaditModels/Retriever).
 public struct RetrieverObjective: Sendable, Equatable {
     public var kind: RetrieverLossKind
     public var direction: KLDirection
-    public var scoreMode: LMScoreMode
+    public var scoreMode: LSRScoreMode
     /// τ_R in p_R = softmax(s / τ_R).
     public var retrieverTemperature: Double
     /// τ_LM in p_LSR = softmax(g / τ_LM).
     public var lmTemperature: Double
 
-    public init(kind: RetrieverLossKind = .lsr, direction: KLDirection = .lsrToRetriever,
-                scoreMode: LMScoreMode = .prob, retrieverTemperature: Double = 1, lmTemperature: Double = 1) {
+    public init(kind: RetrieverLossKind = .lsr, direction: KLDirection = .targetToRetriever,
+                scoreMode: LSRScoreMode = .prob, retrieverTemperature: Double = 1, lmTemperature: Double = 1) {
         self.kind = kind
         self.direction = direction
         self.scoreMode = scoreMode
@@ -76,46 +52,28 @@ public struct RetrieverObjective: Sendable, Equatable {
         self.lmTemperature = lmTemperature
     }
 
-    /// p_LSR(c | x, y) = softmax_c(g / τ_LM): the stop-gradient target.
-    public func lsrTarget(_ lm: [AnswerLogProb]) -> [Double] {
-        softmax(lm.map(scoreMode.value), temperature: lmTemperature)
+    /// log p_LSR(c | x, y) = log softmax_c(g / τ_LM): the stop-gradient target.
+    public func lsrTargetLog(_ lm: [AnswerLogProb]) -> [Double] {
+        lsrTargetLogProbabilities(logProbs: lm.map(\.sum), answerTokens: lm.first?.tokens ?? 1,
+                                  mode: scoreMode, lmTemperature: lmTemperature)
     }
 
-    /// Loss and dL/ds. `lm` are the LM scores of the same candidates (unused by
-    /// `contrastive`); `gold` marks the positive candidates (used only by `contrastive`).
-    public func evaluate(retrieverScores s: [Double], lm: [AnswerLogProb], gold: [Bool]) -> RetrieverLossValue {
-        let tau = retrieverTemperature
-        let pR = softmax(s, temperature: tau)
-        let logPR = s.map { $0 / tau - logSumExp(s.map { $0 / tau }) }
-        var loss = 0.0
-        var dz = [Double](repeating: 0, count: s.count) // dL/d(s/τ)
+    /// p_LSR(c | x, y).
+    public func lsrTarget(_ lm: [AnswerLogProb]) -> [Double] { lsrTargetLog(lm).map { Foundation.exp($0) } }
+
+    /// Per-query loss and dL/ds for `lsr` and `emdr` (`contrastive` is a batch loss; the
+    /// tuner calls the retriever layer's in-batch DPR loss for it).
+    public func evaluate(retrieverScores s: [Double], lm: [AnswerLogProb]) -> RetrieverLossValue {
+        let r: ScoreLoss<Double>
         switch kind {
         case .lsr:
-            let q = lsrTarget(lm)
-            let logQ = q.map { Foundation.log(max($0, .leastNormalMagnitude)) }
-            switch direction {
-            case .lsrToRetriever:
-                for c in s.indices where q[c] > 0 { loss += q[c] * (logQ[c] - logPR[c]) }
-                for c in s.indices { dz[c] = pR[c] - q[c] }
-            case .retrieverToLSR:
-                let a = s.indices.map { logPR[$0] - logQ[$0] }
-                let mean = s.indices.reduce(0) { $0 + pR[$1] * a[$1] }
-                loss = mean
-                for c in s.indices { dz[c] = pR[c] * (a[c] - mean) }
-            }
+            r = lsrLoss(scores: s, targetLogProbs: lsrTargetLog(lm), direction: direction,
+                        retrieverTemperature: retrieverTemperature)
         case .emdr:
-            let joint = s.indices.map { lm[$0].sum + logPR[$0] }
-            let lse = logSumExp(joint)
-            loss = -lse
-            for c in s.indices { dz[c] = pR[c] - Foundation.exp(joint[c] - lse) }
+            r = emdr2Loss(scores: s, logProbs: lm.map(\.sum), retrieverTemperature: retrieverTemperature)
         case .contrastive:
-            // −log Σ_{gold} p_R: the positives share the target mass.
-            let goldLog = s.indices.filter { gold[$0] }.map { logPR[$0] }
-            guard !goldLog.isEmpty else { return RetrieverLossValue(loss: 0, scoreGradient: dz) }
-            let lse = logSumExp(goldLog)
-            loss = -lse
-            for c in s.indices { dz[c] = pR[c] - (gold[c] ? Foundation.exp(logPR[c] - lse) : 0) }
+            preconditionFailure("contrastive is a batch loss; DualTuner computes it with contrastiveLoss")
         }
-        return RetrieverLossValue(loss: loss, scoreGradient: dz.map { $0 / tau })
+        return RetrieverLossValue(loss: r.value, scoreGradient: r.dScores)
     }
 }
