@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "RaditText", dependencies: ["RaditBase"], swiftSettings: optimised),
         .target(name: "RaditModels", dependencies: ["RaditKernels", "RaditText"],
                 swiftSettings: optimised),
-        .target(name: "RaditStore", dependencies: ["RaditTensor", "CHDF5"]),
+        .target(name: "RaditStore", dependencies: ["RaditBase", "RaditTensor", "CHDF5"]),
         .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore"],
                 swiftSettings: optimised),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),

@@ -1,0 +1,191 @@
+import CHDF5
+import Foundation
+import RaditBase
+
+/// An open HDF5 file; also its root group. Every file Radit writes carries root
+/// attributes `format`, `version`, `radit_version` and `created` (DESIGN.md §6).
+public final class StoreFile: StoreGroup {
+    public enum Mode: Sendable {
+        case readOnly, readWrite
+    }
+
+    public let url: URL
+
+    init(url: URL, fileHandle: HDF5Handle, rootHandle: HDF5Handle, isWritable: Bool) {
+        self.url = url
+        super.init(handle: rootHandle, fileHandle: fileHandle, filePath: url.path, path: "/", isWritable: isWritable)
+    }
+
+    // MARK: Creating and opening
+
+    /// Creates a file stamped with `format` and `version`; replaces an existing file when
+    /// `overwrite` (prefer `writeAtomically` for anything a crash must not damage).
+    public static func create(_ url: URL, format: StoreFormat, version: Int, overwrite: Bool = true) throws -> StoreFile {
+        HDF5Library.prepare()
+        let path = url.path
+        let loc = Location(file: path, path: "/")
+        if !overwrite && FileManager.default.fileExists(atPath: path) {
+            throw StoreError.alreadyExists(file: path, path: "/")
+        }
+        let fapl = try fileAccessProperties(loc)
+        let flags = overwrite ? radit_H5F_ACC_TRUNC() : radit_H5F_ACC_EXCL()
+        let raw = try loc.check(H5Fcreate(path, flags, radit_H5P_DEFAULT(), fapl.raw), "creating file")
+        let file = try wrap(url: url, raw: raw, writable: true)
+        try file.setAttribute(StoreFormat.formatAttribute, .string(format.rawValue))
+        try file.setAttribute(StoreFormat.versionAttribute, .int(version))
+        try file.setAttribute("radit_version", .string(RaditVersion.string))
+        try file.setAttribute("created", .string(ISO8601DateFormatter().string(from: Date())))
+        return file
+    }
+
+    /// Opens an existing HDF5 file (any format).
+    public static func open(_ url: URL, mode: Mode = .readOnly) throws -> StoreFile {
+        HDF5Library.prepare()
+        let path = url.path
+        let loc = Location(file: path, path: "/")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw StoreError.fileNotFound(file: path)
+        }
+        let signature = radit_H5F_is_hdf5(path)
+        if signature == 0 { throw StoreError.notHDF5(file: path) }
+        if signature < 0 { throw StoreError.unreadable(file: path, detail: HDF5Library.takeErrorDetail()) }
+        let fapl = try fileAccessProperties(loc)
+        let flags = mode == .readOnly ? radit_H5F_ACC_RDONLY() : radit_H5F_ACC_RDWR()
+        let raw = H5Fopen(path, flags, fapl.raw)
+        if raw < 0 { throw StoreError.unreadable(file: path, detail: HDF5Library.takeErrorDetail()) }
+        return try wrap(url: url, raw: raw, writable: mode == .readWrite)
+    }
+
+    /// Opens a file and checks its `format` and `version` root attributes.
+    public static func open(_ url: URL, expecting format: StoreFormat, versions: ClosedRange<Int>,
+                            mode: Mode = .readOnly) throws -> StoreFile {
+        let file = try open(url, mode: mode)
+        _ = try file.verify(format: format, versions: versions)
+        return file
+    }
+
+    /// Checks the `format` and `version` root attributes; returns the version.
+    @discardableResult
+    public func verify(format expected: StoreFormat, versions: ClosedRange<Int>) throws -> Int {
+        let found: String?
+        switch try attribute(StoreFormat.formatAttribute) {
+        case .string(let s): found = s
+        case .none: found = nil
+        case .some(let other): found = other.description
+        }
+        guard found == expected.rawValue else {
+            throw StoreError.wrongFormat(file: filePath, expected: expected.rawValue, found: found)
+        }
+        let version: Int?
+        if case .int(let v) = try attribute(StoreFormat.versionAttribute) { version = v } else { version = nil }
+        guard let version, versions.contains(version) else {
+            throw StoreError.unsupportedVersion(file: filePath, format: expected.rawValue, expected: versions, found: version)
+        }
+        return version
+    }
+
+    /// The `format` root attribute, if any.
+    public func format() throws -> StoreFormat? {
+        if case .string(let s) = try attribute(StoreFormat.formatAttribute) { return StoreFormat(s) }
+        return nil
+    }
+
+    /// The `version` root attribute, if any.
+    public func version() throws -> Int? {
+        if case .int(let v) = try attribute(StoreFormat.versionAttribute) { return v }
+        return nil
+    }
+
+    // MARK: Flushing and closing
+
+    /// Writes everything buffered to disk.
+    public func flush() throws {
+        try location.check(H5Fflush(try id(), H5F_SCOPE_GLOBAL), "flushing")
+    }
+
+    /// Flushes and closes the file and every object opened from it; later use of those
+    /// objects throws `.closed`. Closing twice is harmless.
+    public func close() throws {
+        guard fileHandle.isOpen else { return }
+        if isWritable { try flush() }
+        handle.close()
+        if !fileHandle.close() { throw location.error("closing") }
+    }
+
+    // MARK: Atomic writes
+
+    /// Writes a new file through `body` at `<name>.tmp-<pid>` beside `url`, flushes,
+    /// closes and fsyncs it, then renames it over `url`. If `body` throws, the temporary
+    /// file is removed and `url` is untouched; a crash before the rename leaves `url`
+    /// as it was (and at most a stale temporary file).
+    @discardableResult
+    public static func writeAtomically<R>(to url: URL, format: StoreFormat, version: Int,
+                                          _ body: (StoreFile) throws -> R) throws -> R {
+        let temporary = temporaryURL(for: url)
+        let file: StoreFile
+        do {
+            file = try create(temporary, format: format, version: version, overwrite: true)
+        } catch {
+            unlink(temporary.path)
+            throw error
+        }
+        do {
+            let result = try body(file)
+            try file.close()
+            try syncFile(temporary.path)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw StoreError.io(file: url.path, operation: "renaming \(temporary.lastPathComponent) over it",
+                                    reason: String(cString: strerror(errno)))
+            }
+            syncDirectory(url.deletingLastPathComponent().path)
+            return result
+        } catch {
+            try? file.close()
+            unlink(temporary.path)
+            throw error
+        }
+    }
+
+    /// `<dir>/<name>.tmp-<pid>`: same directory, so the rename never crosses file systems.
+    public static func temporaryURL(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent("\(url.lastPathComponent).tmp-\(getpid())")
+    }
+
+    // MARK: Internals
+
+    private static func fileAccessProperties(_ loc: Location) throws -> HDF5Handle {
+        let fapl = HDF5Handle(try loc.check(H5Pcreate(radit_H5P_FILE_ACCESS()), "creating file properties"), closer: H5Pclose)
+        // Strong: closing the file closes every object in it, so a closed file is really
+        // closed (and renamable) even if a dataset object is still referenced somewhere.
+        try loc.check(H5Pset_fclose_degree(fapl.raw, H5F_CLOSE_STRONG), "setting close degree")
+        return fapl
+    }
+
+    private static func wrap(url: URL, raw: hid_t, writable: Bool) throws -> StoreFile {
+        let fileHandle = HDF5Handle(raw, closer: H5Fclose)
+        let loc = Location(file: url.path, path: "/")
+        let root = try loc.check(H5Gopen2(raw, "/", radit_H5P_DEFAULT()), "opening root group")
+        return StoreFile(url: url, fileHandle: fileHandle, rootHandle: HDF5Handle(root, closer: H5Gclose), isWritable: writable)
+    }
+
+    private static func syncFile(_ path: String) throws {
+        let fd = Foundation.open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw StoreError.io(file: path, operation: "opening for fsync", reason: String(cString: strerror(errno)))
+        }
+        defer { Foundation.close(fd) }
+        guard fsync(fd) == 0 else {
+            throw StoreError.io(file: path, operation: "fsync", reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Makes the rename itself durable; best effort (some file systems refuse).
+    private static func syncDirectory(_ path: String) {
+        let fd = Foundation.open(path, O_RDONLY)
+        if fd >= 0 {
+            _ = fsync(fd)
+            Foundation.close(fd)
+        }
+    }
+}

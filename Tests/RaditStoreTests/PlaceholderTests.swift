@@ -1,6 +1,0 @@
-import RaditStore
-import XCTest
-
-final class StorePlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
