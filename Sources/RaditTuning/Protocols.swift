@@ -77,12 +77,35 @@ public protocol ChunkIndex: AnyObject {
     func vector(_ id: Int) -> [Float]
 }
 
+/// Where a checkpointed tensor lives in `ckpt-<step>.h5` (DESIGN §6).
+public enum CheckpointSection: String, Sendable, CaseIterable {
+    case params = "params"
+    case optimM = "optim/m"
+    case optimV = "optim/v"
+    /// Other exact state a component needs (step counters, LoRA masks), as Float tensors.
+    case extra = "state/extra"
+}
+
+/// One named tensor of a component's training state.
+public struct CheckpointTensor: Sendable, Equatable {
+    public var section: CheckpointSection
+    public var name: String
+    public var tensor: Tensor<Float>
+    public init(_ section: CheckpointSection, _ name: String, _ tensor: Tensor<Float>) {
+        self.section = section
+        self.name = name
+        self.tensor = tensor
+    }
+    /// `section/name`, the key used by `restore`.
+    public var key: String { "\(section.rawValue)/\(name)" }
+}
+
 /// A component whose whole training state (parameters, optimizer moments, step counters)
 /// can be written to a checkpoint and read back exactly.
 public protocol Checkpointable: AnyObject {
-    /// Named flat tensors, deterministic order; names are stable across runs.
-    func checkpointTensors() -> [(name: String, values: [Float])]
-    /// Restores from tensors written by `checkpointTensors`; throws naming a missing or
-    /// mis-sized tensor.
-    func restore(from tensors: [String: [Float]]) throws
+    /// Named tensors in a deterministic order; names are stable across runs and hold no '/'.
+    func checkpointTensors() -> [CheckpointTensor]
+    /// Restores from tensors keyed by `CheckpointTensor.key`; throws naming a missing or
+    /// mis-shaped tensor.
+    func restore(from tensors: [String: Tensor<Float>]) throws
 }

@@ -1,9 +1,11 @@
 /// Everything a checkpoint holds: named parameter/optimizer tensors of the LM and the
 /// query encoder, and the tuner state (step, RNG, data cursor, fixed targets, best score).
+import RaditTensor
+
 public struct TrainingSnapshot: Sendable, Equatable {
-    public var tensors: [String: [Float]]
+    public var tensors: [CheckpointTensor]
     public var state: TuningState
-    public init(tensors: [String: [Float]], state: TuningState) {
+    public init(tensors: [CheckpointTensor], state: TuningState) {
         self.tensors = tensors
         self.state = state
     }
@@ -23,13 +25,13 @@ extension DualTuner {
     }
 
     public func snapshot() throws -> TrainingSnapshot {
-        var t: [String: [Float]] = [:]
-        for c in try components() { for (name, values) in c.checkpointTensors() { t[name] = values } }
-        return TrainingSnapshot(tensors: t, state: state)
+        TrainingSnapshot(tensors: try components().flatMap { $0.checkpointTensors() }, state: state)
     }
 
     public func restore(_ s: TrainingSnapshot) throws {
-        for c in try components() { try c.restore(from: s.tensors) }
+        var byKey: [String: Tensor<Float>] = [:]
+        for t in s.tensors { byKey[t.key] = t.tensor }
+        for c in try components() { try c.restore(from: byKey) }
         state = s.state
     }
 }

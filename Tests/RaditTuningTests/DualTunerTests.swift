@@ -90,7 +90,12 @@ final class DualTunerTests: XCTestCase {
         try first.run()
         XCTAssertGreaterThan(lm1.scoredPairs, 0)
         XCTAssertGreaterThan(cache.count, 0)
-        let (second, lm2, _, _) = try tuner(options(.retrieverOnly, steps: 8), cache: cache)
+        // Through the HDF5 cache file, as a second process would see it.
+        let url = Fixtures.temporaryDirectory("cache").appendingPathComponent("lsr-cache.h5")
+        try ScoreCacheFile.write(cache, to: url)
+        let reloaded = try ScoreCacheFile.read(url)
+        XCTAssertEqual(reloaded.entries, cache.entries)
+        let (second, lm2, _, _) = try tuner(options(.retrieverOnly, steps: 8), cache: reloaded)
         try second.run()
         XCTAssertEqual(lm2.scoreCalls, 0)
         XCTAssertEqual(lm2.scoredPairs, 0)
@@ -105,8 +110,16 @@ final class DualTunerTests: XCTestCase {
         try t.prepareFixedTargets()
         let prepared = lm.scoredPairs
         XCTAssertEqual(prepared, kb.train.count * 4)
-        try t.run()
+        try t.run(afterStep: { $0.step < 9 })
         XCTAssertEqual(lm.scoredPairs, prepared)
+        // The fixed targets travel in the checkpoint: a resumed run scores nothing.
+        let url = Fixtures.temporaryDirectory("cached").appendingPathComponent("ckpt.h5")
+        try CheckpointFile.write(try t.snapshot(), to: url)
+        let (u, lm2, _, _) = try tuner(options(.cached, steps: 20))
+        try u.restore(try CheckpointFile.read(url, seed: 11))
+        XCTAssertEqual(u.state.fixed, t.state.fixed)
+        try u.run()
+        XCTAssertEqual(lm2.scoredPairs, 0)
     }
 
     /// Every R-ft loss steps the encoder and gives a finite loss through the whole loop.
@@ -143,12 +156,14 @@ final class DualTunerTests: XCTestCase {
         let (a, _, _, _) = try tuner(o)
         var metrics: [[Double]] = []
         try a.run(afterStep: { metrics.append($0.deterministic); return $0.step < 4 })
-        let snap = try a.snapshot()
+        let dir = Fixtures.temporaryDirectory("resume")
+        let url = dir.appendingPathComponent("ckpt.h5")
+        try CheckpointFile.write(try a.snapshot(), to: url)
         let (b, _, _, _) = try tuner(o)
-        try b.restore(snap)
+        try b.restore(try CheckpointFile.read(url, seed: o.seed))
         try b.run(afterStep: { metrics.append($0.deterministic); return true })
-        XCTAssertEqual(try b.snapshot().tensors.mapValues { $0.map(\.bitPattern) },
-                       try full.snapshot().tensors.mapValues { $0.map(\.bitPattern) })
+        XCTAssertEqual(try b.snapshot().tensors.map { $0.tensor.scalars.map(\.bitPattern) },
+                       try full.snapshot().tensors.map { $0.tensor.scalars.map(\.bitPattern) })
         XCTAssertEqual(b.state, full.state)
         XCTAssertEqual(metrics.map { $0.map(\.bitPattern) }, fullMetrics.map { $0.map(\.bitPattern) })
     }

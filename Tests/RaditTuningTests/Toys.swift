@@ -98,11 +98,14 @@ final class ToyLM: LMTrainer, AnswerGenerator, Checkpointable {
         }
     }
 
-    func checkpointTensors() -> [(name: String, values: [Float])] { [("lm.bias", bias), ("lm.alpha", [alpha])] }
+    func checkpointTensors() -> [CheckpointTensor] {
+        [CheckpointTensor(.params, "lm.bias", Tensor(shape: [bias.count], scalars: bias)),
+         CheckpointTensor(.params, "lm.alpha", Tensor(shape: [1], scalars: [alpha]))]
+    }
 
-    func restore(from t: [String: [Float]]) throws {
-        bias = t["lm.bias"]!
-        alpha = t["lm.alpha"]![0]
+    func restore(from t: [String: Tensor<Float>]) throws {
+        bias = t["params/lm.bias"]!.scalars
+        alpha = t["params/lm.alpha"]!.scalars[0]
     }
 }
 
@@ -156,9 +159,11 @@ final class ToyEncoder: QueryEncoder, Checkpointable {
         grad = [Float](repeating: 0, count: grad.count)
     }
 
-    func checkpointTensors() -> [(name: String, values: [Float])] { [("retriever.query.table", table)] }
+    func checkpointTensors() -> [CheckpointTensor] {
+        [CheckpointTensor(.params, "retriever.query.table", Tensor(shape: [table.count / dimension, dimension], scalars: table))]
+    }
 
-    func restore(from t: [String: [Float]]) throws { table = t["retriever.query.table"]! }
+    func restore(from t: [String: Tensor<Float>]) throws { table = t["params/retriever.query.table"]!.scalars }
 }
 
 /// Brute-force inner-product index over fixed document vectors.
