@@ -1,6 +1,0 @@
-import RaditExperiments
-import XCTest
-
-final class CLIPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
