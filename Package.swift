@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditTestSupport"]),
         .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
-        .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditTestSupport"]),
+        .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
         .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.

@@ -8,7 +8,9 @@ import RaditTensor
 public enum CheckpointFile {
     public static let version = 1
 
-    public static func write(_ snapshot: TrainingSnapshot, to url: URL) throws {
+    /// `series` are named Double arrays kept with the checkpoint (the run's per-step
+    /// metrics up to this step), under `/state/series/<name>`.
+    public static func write(_ snapshot: TrainingSnapshot, series: [String: [Double]] = [:], to url: URL) throws {
         try StoreFile.writeAtomically(to: url, format: .checkpoint, version: version) { file in
             for section in CheckpointSection.allCases {
                 let tensors = snapshot.tensors.filter { $0.section == section }
@@ -24,6 +26,10 @@ public enum CheckpointFile {
             try g.setAttribute("best_score", .double(s.bestScore))
             try g.setAttribute("best_step", .int(s.bestStep))
             try g.setAttribute("tensor_order", .strings(snapshot.tensors.map(\.key)))
+            if !series.isEmpty {
+                let sg = try g.requireGroup("series")
+                for (name, values) in series.sorted(by: { $0.key < $1.key }) { try sg.createDataset(name, values: values) }
+            }
             if let fixed = s.fixed {
                 let k = fixed.first?.ids.count ?? 0
                 try g.createDataset("fixed_ids", values: fixed.flatMap { $0.ids.map(Int64.init) }, shape: [fixed.count, k])
@@ -34,6 +40,10 @@ public enum CheckpointFile {
     }
 
     public static func read(_ url: URL, seed: UInt64) throws -> TrainingSnapshot {
+        try readWithSeries(url, seed: seed).snapshot
+    }
+
+    public static func readWithSeries(_ url: URL, seed: UInt64) throws -> (snapshot: TrainingSnapshot, series: [String: [Double]]) {
         let file = try StoreFile.open(url, expecting: .checkpoint, versions: version...version)
         defer { try? file.close() }
         let g = try file.group(CheckpointLayout.state)
@@ -72,7 +82,14 @@ public enum CheckpointFile {
             let name = String(key.dropFirst(section.rawValue.count + 1))
             tensors.append(CheckpointTensor(section, name, try file.readTensor("/" + key, as: Float.self)))
         }
-        return TrainingSnapshot(tensors: tensors, state: state)
+        var series: [String: [Double]] = [:]
+        if try g.exists("series") {
+            let sg = try g.group("series")
+            for child in try sg.children() where child.kind == .dataset {
+                series[child.name] = try sg.read(child.name, as: Double.self)
+            }
+        }
+        return (TrainingSnapshot(tensors: tensors, state: state), series)
     }
 
     static func missing(_ url: URL, _ name: String) -> StoreError {

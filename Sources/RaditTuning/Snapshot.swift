@@ -28,6 +28,18 @@ extension DualTuner {
         TrainingSnapshot(tensors: try components().flatMap { $0.checkpointTensors() }, state: state)
     }
 
+    /// Restores only the LM's tensors (e.g. base LM with a tuned retriever, for Table 6).
+    public func restoreLM(_ s: TrainingSnapshot) throws { try restoreComponent(0, s) }
+
+    /// Restores only the query encoder's tensors.
+    public func restoreRetriever(_ s: TrainingSnapshot) throws { try restoreComponent(1, s) }
+
+    func restoreComponent(_ i: Int, _ s: TrainingSnapshot) throws {
+        var byKey: [String: Tensor<Float>] = [:]
+        for t in s.tensors { byKey[t.key] = t.tensor }
+        try components()[i].restore(from: byKey)
+    }
+
     public func restore(_ s: TrainingSnapshot) throws {
         var byKey: [String: Tensor<Float>] = [:]
         for t in s.tensors { byKey[t.key] = t.tensor }
