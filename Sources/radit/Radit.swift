@@ -9,6 +9,7 @@ struct Radit: ParsableCommand {
         version: RaditVersion.string,
         subcommands: [
             Smoke.self,
+            Run.self,
         ]
     )
 }
