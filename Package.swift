@@ -59,7 +59,7 @@ let package = Package(
             "RaditTuning", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "radit", dependencies: [
-            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
+            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore", "RaditData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -10,6 +10,7 @@ struct Radit: ParsableCommand {
         subcommands: [
             Smoke.self,
             Run.self,
+            Generate.self,
         ]
     )
 }

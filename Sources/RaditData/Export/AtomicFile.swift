@@ -1,0 +1,54 @@
+import Foundation
+import RaditBase
+
+/// Errors writing or reading generated data files; messages name the path and the fix.
+public enum DataFileError: RaditError, Equatable {
+    case cannotWrite(path: String, reason: String)
+    case cannotRead(path: String, reason: String)
+    case badLine(path: String, line: Int, reason: String)
+
+    public var message: String {
+        switch self {
+        case let .cannotWrite(path, reason):
+            return "cannot write \(path): \(reason). Check that the folder exists and is writable."
+        case let .cannotRead(path, reason):
+            return "cannot read \(path): \(reason)."
+        case let .badLine(path, line, reason):
+            return "\(path):\(line): \(reason). Delete the file to regenerate it."
+        }
+    }
+}
+
+/// Whole-file writes go to `<name>.tmp` first and are renamed into place, so a crash never
+/// leaves a half-written output under the final name.
+enum AtomicFile {
+    static func write(_ data: Data, to url: URL) throws {
+        let dir = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let tmp = url.appendingPathExtension("tmp")
+            try data.write(to: tmp)
+            try moveReplacing(tmp, to: url)
+        } catch let e as DataFileError {
+            throw e
+        } catch {
+            throw DataFileError.cannotWrite(path: url.path, reason: "\(error)")
+        }
+    }
+
+    static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
+
+    static func moveReplacing(_ from: URL, to url: URL) throws {
+        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+        try FileManager.default.moveItem(at: from, to: url)
+    }
+}
+
+/// One JSON object per line, keys sorted and slashes unescaped, so bytes are stable.
+enum JSONLine {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import RaditBase
+import RaditTensor
+
+/// Builds RAFT instances (Zhang et al. 2024): for each question, with probability P the
+/// oracle chunk(s) plus n distractors, otherwise n + |gold| distractors only (the document
+/// count never reveals whether the oracle is there); documents shuffled; a CoT answer that
+/// quotes the supporting sentences verbatim. Every random choice comes from
+/// `RandomSource(seed:key: instance id)`.
+public struct RaftBuilder {
+    public let oracleProbability: Double
+    public let distractors: Int
+    public let seed: UInt64
+
+    /// P and n are required: RAFT's script silently defaulted `--p`, so this one never does.
+    public init(oracleProbability: Double, distractors: Int, seed: UInt64) throws {
+        guard (0...1).contains(oracleProbability) else {
+            throw RaftError.invalidOption(name: "p", value: "\(oracleProbability)", reason: "a probability in [0, 1] is needed")
+        }
+        guard distractors >= 0 else {
+            throw RaftError.invalidOption(name: "distractors", value: "\(distractors)", reason: "must be ≥ 0")
+        }
+        self.oracleProbability = oracleProbability
+        self.distractors = distractors
+        self.seed = seed
+    }
+
+    /// The instance id of a question under this configuration (its generator's key).
+    public func instanceID(_ e: Example, source: DistractorSourceKind) -> String {
+        let gold = e.gold.filter { $0.grade > 0 }.map(\.id).joined(separator: "\u{1f}")
+        let key = ["raft", e.id, e.question, e.answers.first ?? "", gold, "\(oracleProbability)",
+                   "\(distractors)", source.rawValue, "\(seed)"].joined(separator: "\u{1e}")
+        return "raft-" + SHA256.hex(key).prefix(20)
+    }
+
+    /// All instances in question order; questions without an answer or without a gold
+    /// chunk in the corpus are skipped (counted by `write`).
+    public func build(_ examples: [Example], corpus: Corpus, source: DistractorSource,
+                      supporting: SupportingSentences = [:],
+                      progress: ProgressHandler = silentProgress) throws -> [RaftInstance] {
+        var out: [RaftInstance] = []
+        _ = try generate(examples, corpus: corpus, source: source, supporting: supporting,
+                         skip: { _ in false }, emit: { out.append($0) }, progress: progress)
+        return out
+    }
+
+    /// Streams instances into `url` (JSON lines), resuming a partial file: instances
+    /// already there are not rebuilt. The file is renamed into place when complete.
+    @discardableResult
+    public func write(_ examples: [Example], corpus: Corpus, source: DistractorSource,
+                      supporting: SupportingSentences = [:], to url: URL,
+                      progress: ProgressHandler = silentProgress) throws -> GenerationSummary {
+        var writer = try ResumableJSONLWriter(url: url)
+        let existing = writer.writtenIDs
+        var summary = try generate(examples, corpus: corpus, source: source, supporting: supporting,
+                                   skip: { existing.contains($0) },
+                                   emit: { try writer.append(try JSONLine.encode($0), id: $0.id) },
+                                   progress: progress)
+        summary.alreadyPresent = existing.count
+        try writer.close(complete: summary.complete)
+        return summary
+    }
+
+    private func generate(_ examples: [Example], corpus: Corpus, source: DistractorSource,
+                          supporting: SupportingSentences, skip: (String) -> Bool,
+                          emit: (RaftInstance) throws -> Void, progress: ProgressHandler) throws -> GenerationSummary {
+        var summary = GenerationSummary()
+        let ranker = try makeRanker(source, corpus: corpus)
+        let batch = 64
+        var start = 0
+        while start < examples.count {
+            let slice = Array(examples[start..<min(start + batch, examples.count)])
+            let todo = slice.filter { !skip(instanceID($0, source: source.kind)) }
+            let maxGold = todo.map { $0.gold.count }.max() ?? 0
+            let ranked = try ranker?.rank(todo.map(\.question), k: distractors + 2 * maxGold + 1) ?? []
+            for (i, e) in todo.enumerated() {
+                if let instance = try instance(e, corpus: corpus, source: source.kind,
+                                               hardNegatives: ranker == nil ? nil : ranked[i].map(\.position),
+                                               supporting: supporting[e.id]) {
+                    try emit(instance)
+                    summary.written += 1
+                } else {
+                    summary.skipped += 1
+                }
+            }
+            start += slice.count
+            if progress(ProgressEvent(stage: "raft", done: start, total: examples.count, unit: "questions")) == .stop {
+                summary.complete = start >= examples.count
+                break
+            }
+        }
+        return summary
+    }
+
+    private func makeRanker(_ source: DistractorSource, corpus: Corpus) throws -> (any ChunkRanker)? {
+        switch source {
+        case .random: return nil
+        case .bm25: return try BM25Ranker(corpus: corpus)
+        case let .dense(embed): return try DenseRanker(corpus: corpus, embed: embed)
+        case let .ranker(r, _): return r
+        }
+    }
+
+    /// One instance, or nil when the question has no answer or no gold chunk in the corpus.
+    func instance(_ e: Example, corpus: Corpus, source: DistractorSourceKind, hardNegatives: [Int]?,
+                  supporting: [String]?) throws -> RaftInstance? {
+        guard let answer = e.answers.first else { return nil }
+        let gold = e.gold.filter { $0.grade > 0 }.compactMap { corpus.position(of: $0.id) }
+        guard !gold.isEmpty else { return nil }
+        let id = instanceID(e, source: source)
+        var rng = RandomSource(seed: seed, key: id)
+        let oracle = rng.bernoulli(oracleProbability)
+        let count = oracle ? distractors : distractors + gold.count
+        let goldSet = Set(gold)
+        var chosen: [Int] = []
+        var taken = goldSet
+        for p in hardNegatives ?? [] where chosen.count < count && !taken.contains(p) {
+            chosen.append(p); taken.insert(p)
+        }
+        // Random distractors (and the fill for a short hard-negative list).
+        let available = corpus.count - goldSet.count
+        guard available >= count else {
+            throw RaftError.tooFewChunks(questionID: e.id, needed: count, available: available)
+        }
+        while chosen.count < count {
+            let p = rng.int(below: corpus.count)
+            if !taken.contains(p) { chosen.append(p); taken.insert(p) }
+        }
+        var positions = (oracle ? gold : []) + chosen
+        rng.shuffle(&positions)
+        let documents = positions.map { InstanceDocument(corpus[$0]) }
+
+        let quotes: [String]
+        if oracle {
+            let given = supporting ?? []
+            let candidates = given.isEmpty
+                ? gold.compactMap { SentenceLocator.answerSentence(in: corpus[$0].text, answers: e.answers) }
+                : given
+            // Only sentences found verbatim in a document of this instance are quoted.
+            quotes = candidates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .filter { q in !q.isEmpty && documents.contains { $0.text.contains(q) } }
+        } else {
+            quotes = []
+        }
+        return RaftInstance(id: id, questionID: e.id, question: e.question, answer: answer,
+                            goldIDs: gold.map { corpus[$0].id }, documents: documents, oracleIncluded: oracle,
+                            cotAnswer: RaftFormat.cotAnswer(answer: answer, quotes: quotes, oracleIncluded: oracle),
+                            instruction: RaftFormat.instruction(documents: documents, question: e.question),
+                            oracleProbability: oracleProbability, distractors: distractors,
+                            distractorSource: source, seed: seed)
+    }
+}

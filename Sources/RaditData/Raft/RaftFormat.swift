@@ -1,0 +1,53 @@
+import Foundation
+
+/// The RAFT text formats: documents in `<DOCUMENT>` blocks before the question, and a
+/// chain-of-thought answer quoting the context between `##begin_quote##` and
+/// `##end_quote##` with the final answer after `<ANSWER>:`.
+public enum RaftFormat {
+    public static let beginQuote = "##begin_quote##"
+    public static let endQuote = "##end_quote##"
+    public static let answerTag = "<ANSWER>:"
+
+    /// `<DOCUMENT>title\ntext</DOCUMENT>` per document (title line omitted when empty), then the question.
+    public static func instruction(documents: [InstanceDocument], question: String) -> String {
+        var s = ""
+        for d in documents {
+            s += "<DOCUMENT>" + (d.title.isEmpty ? "" : d.title + "\n") + d.text + "</DOCUMENT>\n"
+        }
+        return s + question
+    }
+
+    /// The CoT answer. With quotes it cites them; with the oracle present but no sentence to
+    /// quote it states the answer; without the oracle it says the documents do not answer
+    /// and the model must rely on what it learned (RAFT's 1 − P instances).
+    public static func cotAnswer(answer: String, quotes: [String], oracleIncluded: Bool) -> String {
+        let reason: String
+        if !quotes.isEmpty {
+            let cited = quotes.map { "\(beginQuote) \($0) \(endQuote)" }.joined(separator: " and ")
+            let passage = quotes.count == 1 ? "The relevant passage says" : "The relevant passages say"
+            reason = "\(passage) \(cited). Putting this together, the answer is \(answer)."
+        } else if oracleIncluded {
+            reason = "One of the documents gives the answer: \(answer)."
+        } else {
+            reason = "None of the documents answers the question, so the answer relies on what was learned before: \(answer)."
+        }
+        return "##Reason: \(reason) \(answerTag) \(answer)"
+    }
+
+    /// The text after the last `<ANSWER>:` tag, trimmed; nil when the tag is missing.
+    public static func extractAnswer(_ generated: String) -> String? {
+        guard let r = generated.range(of: answerTag, options: .backwards) else { return nil }
+        return generated[r.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The quoted spans of a CoT answer, in order.
+    public static func quotes(in cot: String) -> [String] {
+        var out: [String] = []
+        var rest = cot[...]
+        while let b = rest.range(of: beginQuote), let e = rest[b.upperBound...].range(of: endQuote) {
+            out.append(rest[b.upperBound..<e.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines))
+            rest = rest[e.upperBound...]
+        }
+        return out
+    }
+}

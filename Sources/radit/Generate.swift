@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `radit generate …`: write benchmark and training data (SynthKB, RAFT, RA-IT).
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate data: the SynthKB benchmark and RAFT / RA-IT training instances.",
+        subcommands: [GenerateSynthKB.self, GenerateRaft.self, GenerateRAIT.self])
+}

@@ -1,0 +1,61 @@
+import Foundation
+@testable import RaditData
+import RaditTestSupport
+import XCTest
+
+final class ExportTests: XCTestCase {
+    func testChatJSONLMatchesTheFineTuningShape() throws {
+        let kb = try SynthKB.generate(SynthKBConfig(entities: 300, seed: 6))
+        let splitOf = Dictionary(uniqueKeysWithValues: kb.questions.map { ($0.id, $0.split.exportSplit) })
+        let raft = try RaftBuilder(oracleProbability: 0.8, distractors: 3, seed: 0)
+            .build(kb.examples(), corpus: kb.corpus, source: .random, supporting: kb.supportingSentences)
+        let examples = raft.map { TrainingExample($0, system: "Answer from the documents.", split: splitOf[$0.questionID]) }
+        let dir = Fixtures.temporaryDirectory("export")
+        let exporter = try FineTuningExporter(seed: 0)
+        let urls = try exporter.write(examples, format: .chat, to: dir, name: "raft")
+        var lines = 0
+        for split in ExportSplit.allCases {
+            let text = try String(contentsOf: urls[split]!, encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                lines += 1
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                let messages = try XCTUnwrap(object?["messages"] as? [[String: Any]], "no messages array")
+                XCTAssertEqual(object?.count, 1)
+                XCTAssertEqual(messages.compactMap { $0["role"] as? String }, ["system", "user", "assistant"])
+                for m in messages {
+                    let content = try XCTUnwrap(m["content"] as? String)
+                    XCTAssertFalse(content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+                }
+            }
+            let expected = examples.filter { $0.split == split }.count
+            XCTAssertEqual(text.split(separator: "\n").count, expected, "\(split)")
+            XCTAssertGreaterThan(expected, 0, "\(split)")
+        }
+        XCTAssertEqual(lines, examples.count)
+    }
+
+    func testPromptCompletionAndHashedSplits() throws {
+        let kb = try SynthKB.generate(SynthKBConfig(entities: 200, seed: 6))
+        let rait = try RAITBuilder(k: 2, seed: 0).build(kb.examples(), corpus: kb.corpus, ranker: try BM25Ranker(corpus: kb.corpus))
+        let examples = rait.map { TrainingExample($0, system: nil) }
+        let dir = Fixtures.temporaryDirectory("export-pc")
+        let exporter = try FineTuningExporter(trainShare: 0.8, validationShare: 0.1, testShare: 0.1, seed: 1)
+        let urls = try exporter.write(examples, format: .promptCompletion, to: dir, name: "rait")
+        var counts: [ExportSplit: Int] = [:]
+        for (split, url) in urls {
+            for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
+                let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+                XCTAssertEqual(Set(object.keys), ["prompt", "completion"])
+                XCTAssertTrue(object["prompt"]!.hasPrefix("Background: "))
+                XCTAssertFalse(object["completion"]!.isEmpty)
+                counts[split, default: 0] += 1
+            }
+        }
+        XCTAssertEqual(counts.values.reduce(0, +), examples.count)
+        XCTAssertGreaterThan(Double(counts[.train] ?? 0) / Double(examples.count), 0.7)
+        // Chat lines without a system prompt hold user then assistant.
+        let chat = try FineTuningExporter.line(examples[0], format: .chat)
+        let messages = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(chat.utf8)) as? [String: Any])?["messages"] as? [[String: String]])
+        XCTAssertEqual(messages.map { $0["role"]! }, ["user", "assistant"])
+    }
+}

@@ -1,6 +1,0 @@
-import RaditData
-import XCTest
-
-final class DataPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}

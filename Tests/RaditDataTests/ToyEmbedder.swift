@@ -1,0 +1,16 @@
+import RaditTensor
+
+/// A deterministic stand-in for a dense encoder: hashed bag of lower-cased words into 64
+/// dimensions. Texts sharing words get a higher cosine, which is all the distractor tests need.
+func toyEmbed(_ texts: [String]) -> Tensor<Float> {
+    let d = 64
+    var t = Tensor<Float>(shape: [texts.count, d])
+    for (i, text) in texts.enumerated() {
+        for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in word.utf8 { h ^= UInt64(b); h &*= 0x0000_0100_0000_01B3 }
+            t.scalars[i * d + Int(h % UInt64(d))] += 1
+        }
+    }
+    return t
+}

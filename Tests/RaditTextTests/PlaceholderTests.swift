@@ -1,6 +1,0 @@
-import RaditText
-import XCTest
-
-final class TextPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
