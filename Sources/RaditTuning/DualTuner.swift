@@ -89,7 +89,7 @@ public final class DualTuner {
     public var state: TuningState
 
     public init(options: TuningOptions, lm: LMTrainer, encoder: QueryEncoder, index: ChunkIndex,
-                chunks: ChunkTexts, train: [QAExample], template: PromptTemplate,
+                chunks: ChunkTexts, train: [QAExample], template: PromptFormat,
                 cache: ScoreCache = ScoreCache(), raftInstances: [[PromptAnswer]] = []) throws {
         guard !train.isEmpty else { throw TuningError.emptyTrainingSet }
         guard options.lmTopK <= options.candidates else {

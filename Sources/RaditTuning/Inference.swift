@@ -59,7 +59,7 @@ public final class RetrievalReader {
         self.chunks = chunks
     }
 
-    var template: PromptTemplate { scorer.template }
+    var template: PromptFormat { scorer.template }
 
     /// Top-k ids and scores for each question: (Nq, k).
     public func retrieve(_ questions: [String], k: Int) throws -> (scores: [[Double]], ids: [[Int]]) {

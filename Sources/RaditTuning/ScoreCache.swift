@@ -63,11 +63,11 @@ public struct ScoringCounts: Sendable, Equatable {
 /// misses reach the LM, in one batch.
 public final class CachedScorer {
     public let scorer: AnswerScorer
-    public let template: PromptTemplate
+    public let template: PromptFormat
     public let cache: ScoreCache
     public private(set) var counts = ScoringCounts()
 
-    public init(scorer: AnswerScorer, template: PromptTemplate, cache: ScoreCache) {
+    public init(scorer: AnswerScorer, template: PromptFormat, cache: ScoreCache) {
         self.scorer = scorer
         self.template = template
         self.cache = cache
@@ -97,7 +97,7 @@ public final class CachedScorer {
                 let r = requests[i]
                 let prompt = r.chunk.map { template.prompt(question: r.question, chunk: $0) }
                     ?? template.closedBookPrompt(question: r.question)
-                pairs.append(PromptAnswer(prompt: prompt, answer: template.answerPrefix + r.answer))
+                pairs.append(PromptAnswer(prompt: prompt, answer: template.completion(r.answer)))
             }
         }
         if !pairs.isEmpty {

@@ -24,7 +24,7 @@ final class DualTunerTests: XCTestCase {
     func tuner(_ o: TuningOptions, cache: ScoreCache = ScoreCache()) throws -> (DualTuner, ToyLM, ToyEncoder, ToyIndex) {
         let (lm, enc, index) = try toyModels(kb)
         let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks,
-                              train: kb.train, template: PromptTemplate(), cache: cache)
+                              train: kb.train, template: PromptFormat(), cache: cache)
         return (t, lm, enc, index)
     }
 
@@ -73,7 +73,7 @@ final class DualTunerTests: XCTestCase {
         let ids = try index.search(q, k: 4).ids
         let cached = try t.scorePairs(batch, ids)
         let fresh = ToyLM(vocab: kb.vocab, alpha: lm.alpha)
-        let template = PromptTemplate()
+        let template = PromptFormat()
         for (b, e) in batch.enumerated() {
             let direct = try fresh.score(ids[b].map { template.pair(question: e.question, chunk: kb.chunks[$0], answer: e.target) })
             XCTAssertEqual(cached[b], direct)

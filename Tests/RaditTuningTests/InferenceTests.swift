@@ -7,7 +7,7 @@ final class InferenceTests: XCTestCase {
 
     func reader() throws -> (RetrievalReader, ToyLM) {
         let (lm, enc, index) = try toyModels(kb, alpha: 3)
-        let scorer = CachedScorer(scorer: lm, template: PromptTemplate(), cache: ScoreCache())
+        let scorer = CachedScorer(scorer: lm, template: PromptFormat(), cache: ScoreCache())
         return (RetrievalReader(generator: lm, scorer: scorer, encoder: enc, index: index, chunks: kb.chunks), lm)
     }
 
@@ -20,10 +20,10 @@ final class InferenceTests: XCTestCase {
         let replug = try r.answer(kb.dev, options: o)
         let (_, ids) = try r.retrieve(kb.dev.map(\.question), k: 1)
         for (i, e) in kb.dev.enumerated() {
-            let prompt = PromptTemplate().prompt(question: e.question, chunk: kb.chunks[ids[i][0]])
-            let plain = PromptTemplate().extractAnswer(try lm.generate([prompt], maxTokens: 4)[0])
+            let prompt = PromptFormat().prompt(question: e.question, chunk: kb.chunks[ids[i][0]])
+            let plain = PromptFormat().extractAnswer(try lm.generate([prompt], maxTokens: 4)[0])
             XCTAssertEqual(replug[i].answer, plain)
-            let lp = try lm.score([PromptTemplate().pair(question: e.question, chunk: kb.chunks[ids[i][0]], answer: plain)])[0]
+            let lp = try lm.score([PromptFormat().pair(question: e.question, chunk: kb.chunks[ids[i][0]], answer: plain)])[0]
             XCTAssertEqual(replug[i].logProbability!, lp.sum, accuracy: 1e-12)
         }
         // The mixture itself: one chunk leaves log p unchanged whatever its score.
@@ -59,7 +59,7 @@ final class InferenceTests: XCTestCase {
     }
 
     func testAnswerExtraction() {
-        var t = PromptTemplate()
+        var t = PromptFormat()
         XCTAssertEqual(t.extractAnswer(" Paris\nQuestion: next"), "Paris")
         XCTAssertEqual(t.extractAnswer("Reasoning... Answer: Lima  \nmore"), "Lima")
         t.answerTag = "<ANSWER>:"

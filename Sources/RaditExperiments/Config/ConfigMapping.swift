@@ -1,3 +1,4 @@
+import RaditData
 import RaditModels
 import RaditTuning
 
@@ -32,8 +33,11 @@ extension ExperimentConfig {
         return o
     }
 
-    public var promptTemplate: PromptTemplate {
-        PromptTemplate(withContext: string("lm.template"), closedBook: string("lm.closed_book_template"),
-                       answerTag: string("lm.answer_tag"))
+    /// Valid after `validate()` (which checks the template).
+    public var promptFormat: PromptFormat {
+        get throws {
+            PromptFormat(template: try RaditData.PromptTemplate(string("lm.template")),
+                         closedBook: string("lm.closed_book_template"), answerTag: string("lm.answer_tag"))
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RaditData
 
 extension ExperimentConfig {
     /// Checks cross-key rules and that model files exist, before any work. `root` resolves
@@ -54,12 +55,12 @@ extension ExperimentConfig {
         if let k = ints("eval.recall_at").first(where: { $0 < 1 }) {
             throw bad("eval.recall_at", "contains \(k); cut-offs must be ≥ 1")
         }
-        let template = string("lm.template")
-        if !template.contains("{c}") || !template.contains("{x}") {
-            throw bad("lm.template", "must contain {c} (the chunk) and {x} (the question)")
+        do { _ = try RaditData.PromptTemplate(string("lm.template")) } catch {
+            throw bad("lm.template", "is not a one-chunk template: \(error) (it needs {c}, {x} and a final {y})")
         }
-        if !string("lm.closed_book_template").contains("{x}") {
-            throw bad("lm.closed_book_template", "must contain {x} (the question)")
+        let closed = string("lm.closed_book_template")
+        if !closed.contains("{x}") || !closed.hasSuffix("{y}") {
+            throw bad("lm.closed_book_template", "must contain {x} (the question) and end with {y} (the answer)")
         }
         for kind in string("data.question_kinds").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
         where !["single_hop", "bridge", "comparison"].contains(kind) {

@@ -65,7 +65,7 @@ public final class ExperimentRun {
         let options = config.tuningOptions
         let cache = try ScoreCacheFile.read(cacheFile)
         let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
-                                  chunks: setup.chunks, train: setup.train, template: config.promptTemplate,
+                                  chunks: setup.chunks, train: setup.train, template: try config.promptFormat,
                                   cache: cache, raftInstances: setup.raft)
         let base: TrainingSnapshot
         if isResume {
