@@ -8,6 +8,9 @@ public enum Tolerance {
     public static let float32 = 1e-5
     /// Float32 against a reference computed elsewhere (numpy, PyTorch) through many layers.
     public static let loose = 1e-3
+    /// Double kernels against each other where only summation order differs
+    /// (e.g. backward twice against twice the gradient).
+    public static let float64 = 1e-12
     /// Central finite differences in Double against an analytic gradient (relative error).
     public static let gradient = 1e-6
 }

@@ -1,6 +1,0 @@
-import RaditKernels
-import XCTest
-
-final class KernelsPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
