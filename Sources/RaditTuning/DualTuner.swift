@@ -1,5 +1,6 @@
 import Foundation
 import RaditBase
+import RaditKernels
 import RaditModels
 import RaditTensor
 
@@ -22,8 +23,9 @@ public struct TuningOptions: Sendable, Equatable {
     /// k: retrieved chunks per question used as LM-ft instances (k ≤ K).
     public var lmTopK = 3
     public var objective = RetrieverObjective()
-    public var lmRate = LearningRateSchedule(peak: 1e-4)
-    public var retrieverRate = LearningRateSchedule(peak: 1e-5)
+    /// Learning-rate schedules over each stage's own steps (RaditKernels' schedules).
+    public var lmRate = LearningRateSchedule.constant(peak: 1e-4)
+    public var retrieverRate = LearningRateSchedule.constant(peak: 1e-5)
     /// Share of LM-ft instances whose chunk is replaced by a gold chunk (when known).
     public var oracleShare = 0.0
     public var lmSource: LMInstanceSource = .retrieved
@@ -168,7 +170,7 @@ public final class DualTuner {
     public func step() throws -> StepMetrics {
         try prepareFixedTargets()
         let started = Date()
-        let total = options.totalSteps
+        let local = options.schedule.localStep(at: state.step, stepsPerStage: options.steps) + 1 // 1-based
         let (doLM, doR) = options.schedule.stages(at: state.step, stepsPerStage: options.steps)
         var m = StepMetrics(step: state.step)
         let batchIndex = nextBatch()
@@ -183,14 +185,14 @@ public final class DualTuner {
         }
         if doR {
             let before = scorer.counts.scored
-            let lr = options.retrieverRate.rate(state.step, total: total)
+            let lr = options.retrieverRate.lr(step: local)
             m.retrieverLoss = try retrieverStep(batchIndex: batchIndex, batch: batch, queries: q,
                                                 searched: searched, learningRate: lr)
             m.retrieverLearningRate = lr
             m.scoredPairs = scorer.counts.scored - before
         }
         if doLM {
-            let lr = options.lmRate.rate(state.step, total: total)
+            let lr = options.lmRate.lr(step: local)
             let instances = lmInstances(batchIndex: batchIndex, batch: batch, searched: searched)
             let report = try lm.trainStep(instances, learningRate: Float(lr))
             m.lmLoss = report.loss

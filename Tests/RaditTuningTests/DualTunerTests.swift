@@ -15,8 +15,8 @@ final class DualTunerTests: XCTestCase {
         o.candidates = 4
         o.lmTopK = 2
         o.objective = RetrieverObjective(kind: .lsr, scoreMode: .logprob, retrieverTemperature: 0.1, lmTemperature: 1)
-        o.lmRate = LearningRateSchedule(peak: 0.5)
-        o.retrieverRate = LearningRateSchedule(peak: 0.3)
+        o.lmRate = .constant(peak: 0.5)
+        o.retrieverRate = .constant(peak: 0.3)
         o.seed = 11
         return o
     }

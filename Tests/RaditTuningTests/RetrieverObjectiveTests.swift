@@ -60,10 +60,7 @@ final class RetrieverObjectiveTests: XCTestCase {
         XCTAssertTrue(TuningSchedule.sequentialRetrieverFirst.stages(at: 0, stepsPerStage: 5) == (false, true))
         XCTAssertTrue(TuningSchedule.lmOnly.stages(at: 0, stepsPerStage: 5) == (true, false))
         XCTAssertTrue(TuningSchedule.retrieverOnly.stages(at: 0, stepsPerStage: 5) == (false, true))
-        let lr = LearningRateSchedule(peak: 1, warmupSteps: 2, shape: .cosine)
-        XCTAssertEqual(lr.rate(0, total: 12), 0.5)
-        XCTAssertEqual(lr.rate(2, total: 12), 1)
-        XCTAssertEqual(lr.rate(7, total: 12), 0.5, accuracy: 1e-12)
-        XCTAssertEqual(lr.rate(12, total: 12), 0, accuracy: 1e-12)
+        XCTAssertEqual(TuningSchedule.sequentialLMFirst.localStep(at: 7, stepsPerStage: 5), 2)
+        XCTAssertEqual(TuningSchedule.lockstep.localStep(at: 7, stepsPerStage: 5), 7)
     }
 }

@@ -1,4 +1,5 @@
 import RaditData
+import RaditKernels
 import RaditModels
 import RaditTuning
 
@@ -15,9 +16,14 @@ extension ExperimentConfig {
                                          scoreMode: choice("train.score_mode"),
                                          retrieverTemperature: double("train.retriever_temperature"),
                                          lmTemperature: double("train.lm_temperature"))
-        let shape: LearningRateShape = choice("train.lr_schedule")
-        o.lmRate = LearningRateSchedule(peak: double("train.lm_lr"), warmupSteps: int("train.warmup_steps"), shape: shape)
-        o.retrieverRate = LearningRateSchedule(peak: double("train.retriever_lr"), warmupSteps: int("train.warmup_steps"), shape: shape)
+        func schedule(_ peak: Double) -> LearningRateSchedule {
+            string("train.lr_schedule") == "cosine"
+                ? .cosine(peak: peak, minimum: peak * double("train.min_lr_ratio"), warmupSteps: int("train.warmup_steps"),
+                          totalSteps: int("train.steps"))
+                : .constant(peak: peak)
+        }
+        o.lmRate = schedule(double("train.lm_lr"))
+        o.retrieverRate = schedule(double("train.retriever_lr"))
         o.oracleShare = double("train.oracle_share")
         o.lmSource = choice("train.lm_source")
         o.seed = UInt64(bitPattern: Int64(int("train.seed")))

@@ -43,6 +43,12 @@ extension ExperimentConfig {
         if !(0...1).contains(p) {
             throw bad("train.oracle_share", "P = \(p) is outside [0, 1]; it is the share of LM-ft instances given the gold chunk")
         }
+        if !(0...1).contains(double("train.min_lr_ratio")) {
+            throw bad("train.min_lr_ratio", "is \(double("train.min_lr_ratio")); use a share of the peak in [0, 1]")
+        }
+        if string("train.lr_schedule") == "cosine" && int("train.warmup_steps") > int("train.steps") {
+            throw bad("train.warmup_steps", "= \(int("train.warmup_steps")) exceeds train.steps = \(int("train.steps"))")
+        }
         for key in ["train.retriever_temperature", "train.lm_temperature", "eval.temperature"] where !(double(key) > 0) {
             throw bad(key, "is \(double(key)); a temperature must be > 0")
         }
