@@ -102,25 +102,21 @@ final class RetrieverLossTests: XCTestCase {
         let b = 3, m = 4
         var rng = RandomSource(seed: 13)
         let qs = (0..<(b * d)).map { _ in rng.normal() }
-        let ps = (0..<(b * d)).map { _ in rng.normal() }
-        let ns = (0..<(m * d)).map { _ in rng.normal() }
-        func loss(_ q: [Double], _ p: [Double], _ n: [Double]) -> Double {
-            contrastiveLoss(queries: q, positives: p, negatives: n, batch: b, negativeCount: m, dimension: d,
-                            temperature: 0.5, dQueries: nil, dPositives: nil, dNegatives: nil)
+        // DPR layout: candidates = [in-batch positives (B, D); hard negatives (M, D)].
+        let cs = (0..<((b + m) * d)).map { _ in rng.normal() }
+        let positives = Array(0..<b)
+        func loss(_ q: [Double], _ c: [Double], _ t: Double = 0.5) -> Double {
+            contrastiveLoss(queries: q, candidates: c, positives: positives, candidateCount: b + m, dimension: d,
+                            temperature: t, dQueries: nil, dCandidates: nil)
         }
         var dq = [Double](repeating: 0, count: b * d)
-        var dp = [Double](repeating: 0, count: b * d)
-        var dn = [Double](repeating: 0, count: m * d)
-        let value = contrastiveLoss(queries: qs, positives: ps, negatives: ns, batch: b, negativeCount: m,
-                                    dimension: d, temperature: 0.5, dQueries: &dq, dPositives: &dp, dNegatives: &dn)
-        XCTAssertEqual(value, loss(qs, ps, ns))
-        checkGradient("contrastive dQ", at: qs, analytic: dq) { loss($0, ps, ns) }
-        checkGradient("contrastive dP", at: ps, analytic: dp) { loss(qs, $0, ns) }
-        checkGradient("contrastive dN", at: ns, analytic: dn) { loss(qs, ps, $0) }
-        // Queries aligned with their own positives have a smaller loss.
-        let easy = contrastiveLoss(queries: ps, positives: ps.map { $0 * 10 }, negatives: ns, batch: b,
-                                   negativeCount: m, dimension: d, temperature: 0.05,
-                                   dQueries: nil, dPositives: nil, dNegatives: nil)
-        XCTAssertLessThan(easy, value)
+        var dc = [Double](repeating: 0, count: (b + m) * d)
+        let value = contrastiveLoss(queries: qs, candidates: cs, positives: positives, candidateCount: b + m,
+                                    dimension: d, temperature: 0.5, dQueries: &dq, dCandidates: &dc)
+        XCTAssertEqual(value, loss(qs, cs))
+        checkGradient("contrastive dQ", at: qs, analytic: dq) { loss($0, cs) }
+        checkGradient("contrastive dC", at: cs, analytic: dc) { loss(qs, $0) }
+        // Queries equal to their own positives score better than random ones.
+        XCTAssertLessThan(loss(Array(cs[0..<(b * d)]), cs, 0.05), value)
     }
 }
