@@ -1,0 +1,112 @@
+import RaditKernels
+import RaditTensor
+
+/// How the next token is chosen.
+public enum SamplingMode: Sendable, Equatable {
+    /// Arg-max (ties: lowest id).
+    case greedy
+    /// Softmax at `temperature`, restricted to the smallest set of most likely tokens whose
+    /// probability reaches `topP` (nucleus sampling, Holtzman et al. 2020); `topP = 1` keeps all.
+    case sample(temperature: Double, topP: Double)
+}
+
+/// Decoding settings.
+public struct GenerationConfig: Sendable, Equatable {
+    public var maxTokens: Int
+    public var sampling: SamplingMode
+    /// Seeds the sampler (ignored by greedy).
+    public var seed: UInt64
+    /// Generation ends after producing one of these (it is included in the output).
+    public var stopTokens: Set<Int>
+    /// Generation ends once the decoded continuation contains one of these (needs a detokenizer).
+    public var stopStrings: [String]
+
+    public init(maxTokens: Int = 64, sampling: SamplingMode = .greedy, seed: UInt64 = 0,
+                stopTokens: Set<Int> = [], stopStrings: [String] = []) {
+        self.maxTokens = maxTokens; self.sampling = sampling; self.seed = seed
+        self.stopTokens = stopTokens; self.stopStrings = stopStrings
+    }
+}
+
+/// Why generation ended.
+public enum StopReason: String, Sendable, Equatable {
+    case maxTokens, stopToken, stopString, contextFull
+}
+
+public struct GenerationResult: Sendable, Equatable {
+    /// Generated token ids (prompt excluded).
+    public var tokens: [Int]
+    public var stopReason: StopReason
+}
+
+extension LlamaModel {
+    /// Continues `prompt` with a KV cache: one prefill over the prompt, then one
+    /// single-token forward per generated token. `detokenize` maps generated ids to text
+    /// for stop strings.
+    public func generate(prompt: [Int], config g: GenerationConfig,
+                         detokenize: (([Int]) -> String)? = nil) throws -> GenerationResult {
+        guard !prompt.isEmpty else { throw LlamaError.emptyPrompt(index: 0) }
+        for t in prompt where t < 0 || t >= config.vocab { throw LlamaError.tokenOutOfRange(token: t, vocab: config.vocab) }
+        let capacity = min(config.maxPositions, prompt.count + g.maxTokens)
+        guard prompt.count < capacity || g.maxTokens == 0 else {
+            throw LlamaError.sequenceTooLong(length: prompt.count, limit: config.maxPositions)
+        }
+        let cache = LlamaKVCache<S>(config: config, capacity: capacity)
+        var rng = RandomSource(seed: g.seed)
+        var out: [Int] = []
+        var next = prompt
+        while out.count < g.maxTokens {
+            if cache.length + next.count > capacity { return GenerationResult(tokens: out, stopReason: .contextFull) }
+            let batch = try cachedBatch(next, start: cache.length)
+            runForward(batch, training: false, logitRows: [next.count - 1], cache: cache)
+            let token = choose(work.logits.pointer, mode: g.sampling, rng: &rng)
+            out.append(token)
+            if g.stopTokens.contains(token) { return GenerationResult(tokens: out, stopReason: .stopToken) }
+            if !g.stopStrings.isEmpty, let detokenize {
+                let text = detokenize(out)
+                if g.stopStrings.contains(where: { text.contains($0) }) {
+                    return GenerationResult(tokens: out, stopReason: .stopString)
+                }
+            }
+            next = [token]
+        }
+        return GenerationResult(tokens: out, stopReason: .maxTokens)
+    }
+
+    /// A B = 1 batch whose positions continue from `start`.
+    func cachedBatch(_ tokens: [Int], start: Int) throws -> LlamaBatch {
+        var b = try LlamaBatch(sequences: [tokens])
+        for i in 0..<tokens.count { b.positions[i] = Int32(start + i) }
+        return b
+    }
+
+    /// Picks a token from one row of logits (V).
+    func choose(_ logits: UnsafePointer<S>, mode: SamplingMode, rng: inout RandomSource) -> Int {
+        let V = config.vocab
+        switch mode {
+        case .greedy:
+            var best = 0
+            for i in 1..<V where logits[i] > logits[best] { best = i }
+            return best
+        case .sample(let temperature, let topP):
+            if temperature <= 0 { return choose(logits, mode: .greedy, rng: &rng) }
+            var m = -Double.infinity
+            for i in 0..<V { m = max(m, Double(logits[i])) }
+            var p = (0..<V).map { Double.exp((Double(logits[$0]) - m) / temperature) }
+            let z = p.reduce(0, +)
+            for i in 0..<V { p[i] /= z }
+            if topP < 1 {
+                let order = (0..<V).sorted { p[$0] > p[$1] }
+                var keep = [Double](repeating: 0, count: V)
+                var acc = 0.0
+                for i in order {
+                    keep[i] = p[i]
+                    acc += p[i]
+                    if acc >= topP { break }
+                }
+                p = keep
+            }
+            return rng.categorical(p)
+        }
+    }
+}
