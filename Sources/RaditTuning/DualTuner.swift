@@ -249,19 +249,16 @@ public final class DualTuner {
         var negativeIDs: [Int] = []
         for b in rows { for id in searched[b] where !golds.contains(id) && !negativeIDs.contains(id) { negativeIDs.append(id) } }
         let queries = rows.flatMap { q.row($0) } // (B', D)
-        let positives = rows.flatMap { index.vector(batch[$0].goldChunks[0]) } // (B', D)
-        let negatives = negativeIDs.flatMap(index.vector) // (M, D)
+        // Candidates (B' + M, D): each query's positive first, then the hard negatives.
+        let candidates = rows.flatMap { index.vector(batch[$0].goldChunks[0]) } + negativeIDs.flatMap(index.vector)
         var dRows = [Float](repeating: 0, count: rows.count * D) // (B', D)
         let loss = queries.withUnsafeBufferPointer { qp in
-            positives.withUnsafeBufferPointer { pp in
-                negatives.withUnsafeBufferPointer { np in
-                    dRows.withUnsafeMutableBufferPointer { dp in
-                        contrastiveLoss(queries: qp.baseAddress!, positives: pp.baseAddress!,
-                                        negatives: negativeIDs.isEmpty ? nil : np.baseAddress!,
-                                        batch: rows.count, negativeCount: negativeIDs.count, dimension: D,
-                                        temperature: options.objective.retrieverTemperature,
-                                        dQueries: dp.baseAddress!, dPositives: nil, dNegatives: nil)
-                    }
+            candidates.withUnsafeBufferPointer { cp in
+                dRows.withUnsafeMutableBufferPointer { dp in
+                    contrastiveLoss(queries: qp.baseAddress!, candidates: cp.baseAddress!, positives: Array(0..<rows.count),
+                                    candidateCount: rows.count + negativeIDs.count, dimension: D,
+                                    temperature: options.objective.retrieverTemperature,
+                                    dQueries: dp.baseAddress!, dCandidates: nil)
                 }
             }
         }
