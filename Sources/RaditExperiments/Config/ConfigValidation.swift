@@ -81,11 +81,14 @@ extension ExperimentConfig {
             let url = path("data.path", root: root)
             if !FileManager.default.fileExists(atPath: url.path) { throw ConfigError.missingFile(key: "data.path", path: url.path) }
         }
-        if string("remote.base_url").isEmpty {
+        if !(0..<1).contains(double("lm.lora_dropout")) {
+            throw bad("lm.lora_dropout", "is \(double("lm.lora_dropout")); use a probability in [0, 1)")
+        }
+        if string("remote.base_url").isEmpty && string("lm.model") != "tiny" {
             let lm = path("lm.model", root: root)
             if !FileManager.default.fileExists(atPath: lm.path) { throw ConfigError.missingFile(key: "lm.model", path: lm.path) }
         }
         let r = path("retriever.model", root: root)
-        if !FileManager.default.fileExists(atPath: r.path) { throw ConfigError.missingFile(key: "retriever.model", path: r.path) }
+        if string("retriever.model") != "tiny" && !FileManager.default.fileExists(atPath: r.path) { throw ConfigError.missingFile(key: "retriever.model", path: r.path) }
     }
 }
