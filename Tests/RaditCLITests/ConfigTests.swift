@@ -100,6 +100,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertTrue(invalid(["train.lm_temperature=0"]).contains("train.lm_temperature"))
         XCTAssertTrue(invalid(["lm.template=\"Q: {x}\""]).contains("lm.template"))
         XCTAssertTrue(invalid(["data.source=beir"]).contains("data.path"))
+        XCTAssertTrue(invalid(["retriever.tune=both"]).contains("`retriever.tune` = \"both\" is not supported"))
         // A sweep value is validated too.
         XCTAssertTrue(error {
             try ExperimentConfig.parse("[sweep]\n\"train.oracle_share\" = [0.5, 2.0]").validate(root: root)

@@ -130,6 +130,16 @@ public enum ConfigSchema {
         .init(key: "remote.timeout", type: .double, defaultValue: .double(60), help: "seconds per request"),
     ]
 
+    /// Keys the schema reserves for features `radit run` does not drive yet (other index
+    /// kinds, chunking of non-SynthKB corpora, tuning both encoders with index refresh, the
+    /// remote LM, RAFT instances). Setting one to a non-default value is an error rather
+    /// than silently ignored.
+    public static let notWired: Set<String> = [
+        "index.kind", "index.chunk_size", "index.chunk_unit", "index.refresh_every", "retriever.tune",
+        "remote.base_url", "remote.model", "remote.api_key_env", "remote.timeout",
+        "train.lm_source", "train.raft_distractors",
+    ]
+
     public static let byKey: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) })
 }
 

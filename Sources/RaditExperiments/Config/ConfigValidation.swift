@@ -26,6 +26,9 @@ extension ExperimentConfig {
 
     func validateOne(root: URL, checkFiles: Bool) throws {
         func bad(_ key: String, _ reason: String) -> ConfigError { .invalid(key: key, reason: reason) }
+        for f in ConfigSchema.fields where ConfigSchema.notWired.contains(f.key) && self[f.key] != f.defaultValue {
+            throw bad(f.key, "= \(self[f.key]) is not supported by `radit run` yet (only the default \(f.defaultValue)); remove the key")
+        }
         for key in ["train.steps", "train.warmup_steps", "train.checkpoint_every", "train.eval_every",
                     "train.raft_distractors", "data.train_limit", "data.dev_limit", "index.refresh_every"]
         where int(key) < 0 {
