@@ -43,6 +43,7 @@ public final class ExperimentRun {
         self.directory = directory
         config = c
         overrides = stored.overrides
+        created = stored.created
         isResume = true
     }
 
@@ -69,7 +70,6 @@ public final class ExperimentRun {
                                   cache: cache, raftInstances: setup.raft)
         let base: TrainingSnapshot
         if isResume {
-            if let data = try? String(contentsOf: directory.appendingPathComponent("created.txt"), encoding: .utf8) { created = data }
             base = try CheckpointFile.read(baseFile, seed: options.seed)
             if let last = checkpoints().last {
                 let (snap, series) = try CheckpointFile.readWithSeries(last.url, seed: options.seed)
@@ -79,7 +79,6 @@ public final class ExperimentRun {
                 throw RunError.noCheckpoint(directory: directory.path)
             }
         } else {
-            try created.write(to: directory.appendingPathComponent("created.txt"), atomically: true, encoding: .utf8)
             base = try tuner.snapshot()
             try CheckpointFile.write(base, to: baseFile)
             try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: nil)

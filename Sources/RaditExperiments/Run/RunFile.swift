@@ -90,13 +90,14 @@ public enum RunFile {
     }
 
     /// The config text and overrides a run was started with.
-    public static func readConfig(_ url: URL) throws -> (text: String, source: String, overrides: [String]) {
+    public static func readConfig(_ url: URL) throws -> (text: String, source: String, overrides: [String], created: String) {
         let file = try StoreFile.open(url, expecting: .run, versions: version...version)
         defer { try? file.close() }
         let text = try file.readStrings(RunLayout.configTOML, shape: [])
         let source = try file.readStrings("/config/source", shape: [])
         let overrides = try file.readStrings("/config/overrides")
-        return (text[0], source[0], overrides)
+        guard case .string(let created)? = try file.attribute("created") else { throw RunError.corrupt(what: "\(url.path) attribute `created`") }
+        return (text[0], source[0], overrides, created)
     }
 
     /// `git rev-parse HEAD` of the working directory, or "unknown" outside a checkout
