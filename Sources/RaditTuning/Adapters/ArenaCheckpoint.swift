@@ -41,4 +41,19 @@ enum ArenaCheckpoint {
         state.step = Int(try get(.extra, "optimizer_step", [1])[0])
         try arena.restore(state)
     }
+
+    /// A generator's state as Float32 values that round-trip exactly: each 64-bit word as
+    /// four 16-bit pieces, then a flag and the spare normal's bit pattern, likewise.
+    static func encode(_ r: RandomSource) -> Tensor<Float> {
+        func pieces(_ w: UInt64) -> [Float] { (0..<4).map { Float((w >> (16 * UInt64($0))) & 0xFFFF) } }
+        let spare = r.spareNormal
+        let words = r.state + [spare == nil ? 0 : 1, spare?.bitPattern ?? 0]
+        return Tensor(shape: [24], scalars: words.flatMap(pieces))
+    }
+
+    static func decode(_ t: Tensor<Float>) throws -> RandomSource {
+        guard t.count == 24 else { throw TuningError.invalidOption(key: "extra/lm.dropout_rng", reason: "has \(t.count) values, expected 24") }
+        let words = (0..<6).map { w in (0..<4).reduce(UInt64(0)) { $0 | UInt64(t.scalars[4 * w + $1]) << (16 * UInt64($1)) } }
+        return RandomSource(state: Array(words[0..<4]), spareNormal: words[4] == 1 ? Double(bitPattern: words[5]) : nil)
+    }
 }

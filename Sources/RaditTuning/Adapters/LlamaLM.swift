@@ -84,10 +84,16 @@ public final class LlamaLM: LMTrainer, AnswerGenerator, Checkpointable {
         }
     }
 
-    public func checkpointTensors() -> [CheckpointTensor] { ArenaCheckpoint.tensors(model.arena, prefix: "lm.") }
+    /// Trainable tensors, their AdamW moments, the optimizer step and the LoRA-dropout
+    /// generator (so a resumed run drops the same units).
+    public func checkpointTensors() -> [CheckpointTensor] {
+        ArenaCheckpoint.tensors(model.arena, prefix: "lm.")
+            + [CheckpointTensor(.extra, "lm.dropout_rng", ArenaCheckpoint.encode(model.dropoutRandom))]
+    }
 
     public func restore(from tensors: [String: Tensor<Float>]) throws {
         try ArenaCheckpoint.restore(model.arena, prefix: "lm.", from: tensors)
+        if let r = tensors["\(CheckpointSection.extra.rawValue)/lm.dropout_rng"] { model.dropoutRandom = try ArenaCheckpoint.decode(r) }
         identityMemo = nil
     }
 }
