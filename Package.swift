@@ -59,7 +59,8 @@ let package = Package(
             "RaditTuning", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "radit", dependencies: [
-            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore", "RaditData",
+            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
+            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -75,11 +76,15 @@ let package = Package(
         .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
-        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditTestSupport"]),
+        .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.
         .executableTarget(name: "bench-gemm", dependencies: ["RaditTensor"],
-                          path: "benchmarks/gemm", swiftSettings: optimised),
+                          path: "benchmarks/gemm", exclude: ["run.sh", "peer_numpy.py"],
+                          swiftSettings: optimised),
+        .executableTarget(name: "bench-index", dependencies: ["RaditIndex", "RaditTensor"],
+                          path: "benchmarks/index", exclude: ["run.sh", "peer_faiss_bm25s.py"],
+                          swiftSettings: optimised),
     ],
     swiftLanguageModes: [.v6]
 )

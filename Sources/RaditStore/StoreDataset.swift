@@ -144,13 +144,11 @@ public final class StoreDataset: StoreNode {
         let type = try fileType()
         var result: [String] = []
         try transferRows(rows, shape: shape, memoryType: 0, write: false) { mem, file, _ in
-            do {
-                result = try readStringBuffer(count: rows.count * shape.dropFirst().reduce(1, *), fileType: type.raw,
-                                              location: location, operation: "reading rows") { memType, buf in
-                    H5Dread(self.handle.raw, memType, mem, file, radit_H5P_DEFAULT(), buf)
-                }
-                return 0
-            } catch { return -1 }
+            result = try readStringBuffer(count: rows.count * shape.dropFirst().reduce(1, *), fileType: type.raw,
+                                          location: location, operation: "reading rows") { memType, buf in
+                H5Dread(self.handle.raw, memType, mem, file, radit_H5P_DEFAULT(), buf)
+            }
+            return 0
         }
         return result
     }
@@ -287,7 +285,7 @@ public final class StoreDataset: StoreNode {
 
     /// Selects rows `rows` in the file and a matching memory space, then runs `transfer`.
     private func transferRows(_ rows: Range<Int>, shape: [Int], memoryType: hid_t, write: Bool,
-                              _ transfer: (hid_t, hid_t, hid_t) -> herr_t) throws {
+                              _ transfer: (hid_t, hid_t, hid_t) throws -> herr_t) throws {
         let op = write ? "writing rows \(rows.lowerBound)..<\(rows.upperBound)" : "reading rows \(rows.lowerBound)..<\(rows.upperBound)"
         let fileSpace = try dataspace()
         var start = [hsize_t](repeating: 0, count: shape.count)
@@ -296,7 +294,7 @@ public final class StoreDataset: StoreNode {
         count[0] = hsize_t(rows.count)
         try location.check(H5Sselect_hyperslab(fileSpace.raw, H5S_SELECT_SET, start, nil, count, nil), op)
         let memSpace = HDF5Handle(try location.check(H5Screate_simple(Int32(count.count), count, nil), op), closer: H5Sclose)
-        try location.check(transfer(memSpace.raw, fileSpace.raw, memoryType), op)
+        try location.check(try transfer(memSpace.raw, fileSpace.raw, memoryType), op)
     }
 
     private func requireDType(_ expected: DType) throws {

@@ -7,6 +7,8 @@ public enum StoreError: RaditError, Equatable {
     case notHDF5(file: String)
     /// The file has an HDF5 signature but cannot be opened: truncated or damaged.
     case unreadable(file: String, detail: String)
+    /// Another process holds the file open for writing (HDF5 file locking).
+    case locked(file: String, detail: String)
     case wrongFormat(file: String, expected: String, found: String?)
     case unsupportedVersion(file: String, format: String, expected: ClosedRange<Int>, found: Int?)
     /// `kind` is "group", "dataset", "attribute" or "tensor".
@@ -37,6 +39,9 @@ public enum StoreError: RaditError, Equatable {
         case .unreadable(let file, let detail):
             return "\(file): HDF5 file is truncated or damaged and cannot be opened (\(detail)); "
                 + "rewrite it, or restore it from the last good copy"
+        case .locked(let file, let detail):
+            return "\(file): another process has it open for writing (HDF5: \(detail)); wait for that process "
+                + "to finish, or on a file system without locks set HDF5_USE_FILE_LOCKING=FALSE"
         case .wrongFormat(let file, let expected, let found):
             let what = found.map { "format \"\($0)\"" } ?? "no root attribute \"format\""
             return "\(file): expected a file of format \"\(expected)\" but found \(what); "

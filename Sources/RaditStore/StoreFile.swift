@@ -49,11 +49,11 @@ public final class StoreFile: StoreGroup {
         }
         let signature = radit_H5F_is_hdf5(path)
         if signature == 0 { throw StoreError.notHDF5(file: path) }
-        if signature < 0 { throw StoreError.unreadable(file: path, detail: HDF5Library.takeErrorDetail()) }
+        if signature < 0 { throw openFailure(path) }
         let fapl = try fileAccessProperties(loc)
         let flags = mode == .readOnly ? radit_H5F_ACC_RDONLY() : radit_H5F_ACC_RDWR()
         let raw = H5Fopen(path, flags, fapl.raw)
-        if raw < 0 { throw StoreError.unreadable(file: path, detail: HDF5Library.takeErrorDetail()) }
+        if raw < 0 { throw openFailure(path) }
         return try wrap(url: url, raw: raw, writable: mode == .readWrite)
     }
 
@@ -153,6 +153,13 @@ public final class StoreFile: StoreGroup {
     }
 
     // MARK: Internals
+
+    /// Why HDF5 could not open `path`: locked by a writer, or truncated/damaged.
+    private static func openFailure(_ path: String) -> StoreError {
+        let detail = HDF5Library.takeErrorDetail()
+        if detail.contains("unable to lock") || detail.contains("file locking") { return .locked(file: path, detail: detail) }
+        return .unreadable(file: path, detail: detail)
+    }
 
     private static func fileAccessProperties(_ loc: Location) throws -> HDF5Handle {
         let fapl = HDF5Handle(try loc.check(H5Pcreate(radit_H5P_FILE_ACCESS()), "creating file properties"), closer: H5Pclose)

@@ -152,7 +152,8 @@ public class StoreGroup: StoreNode {
         let where_ = Location(file: filePath, path: full)
         if try exists(path) { throw StoreError.alreadyExists(file: filePath, path: full) }
         if case .other(let name) = dtype {
-            throw StoreError.wrongDType(file: filePath, path: full, expected: .float32, found: .other(name))
+            throw StoreError.invalidName(file: filePath, name: full,
+                                         reason: "cannot create a dataset of dtype \(name): use float32, float64, int32, int64, uint8 or string")
         }
         precondition(shape.allSatisfy { $0 >= 0 }, "createDataset(\(full)): negative dimension in \(shape)")
         let extendible = options.extendibleRows && !shape.isEmpty

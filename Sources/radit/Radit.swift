@@ -11,6 +11,8 @@ struct Radit: ParsableCommand {
             Smoke.self,
             Run.self,
             Generate.self,
+            Inspect.self,
+            Bench.self,
         ]
     )
 }

@@ -109,3 +109,22 @@ final class ErrorTests: XCTestCase {
         XCTAssertNoThrow(try file.close())
     }
 }
+
+/// Two handles on one file stay independent: closing one leaves the other usable.
+final class SharedFileTests: XCTestCase {
+    func testClosingOneOfTwoHandlesOnAFile() throws {
+        let directory = Fixtures.temporaryDirectory("store-shared")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("x.h5")
+        try StoreFile.writeAtomically(to: url, format: .run, version: 1) { file in
+            try file.createDataset("x", values: [Float(1), 2, 3])
+        }
+        let first = try StoreFile.open(url)
+        let second = try StoreFile.open(url)
+        let dataset = try second.dataset("x")
+        try first.close()
+        XCTAssertEqual(try dataset.read(Float.self), [1, 2, 3])
+        XCTAssertEqual(try second.read("x", as: Float.self), [1, 2, 3])
+        try second.close()
+    }
+}

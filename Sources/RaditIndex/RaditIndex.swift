@@ -1,1 +1,0 @@
-// RaditIndex: see ../shared/DESIGN.md §2 for what this layer holds.

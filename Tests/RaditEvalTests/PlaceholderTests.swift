@@ -1,6 +1,0 @@
-import RaditEval
-import XCTest
-
-final class EvalPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}

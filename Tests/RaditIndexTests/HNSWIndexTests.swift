@@ -1,0 +1,75 @@
+import RaditIndex
+import RaditTensor
+import RaditTestSupport
+import XCTest
+
+final class HNSWIndexTests: XCTestCase {
+    /// Clustered data: 40 Gaussian centres, points = centre + 0.3 noise, normalised.
+    func clustered(_ n: Int, d: Int, seed: UInt64, centres: [[Float]]) -> Tensor<Float> {
+        var rng = RandomSource(seed: seed)
+        var out: [Float] = []
+        for _ in 0..<n {
+            let c = centres[rng.int(below: centres.count)]
+            var v = c.map { $0 + Float(rng.normal() * 0.3) }
+            let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            v = v.map { $0 / norm }
+            out += v
+        }
+        return Tensor(shape: [n, d], scalars: out)
+    }
+
+    func recallAt10(metric: VectorMetric) throws -> Double {
+        let d = 32
+        var rng = RandomSource(seed: 5)
+        let centres = (0..<40).map { _ in (0..<d).map { _ in Float(rng.normal()) } }
+        let x = clustered(4000, d: d, seed: 6, centres: centres)
+        let q = clustered(200, d: d, seed: 7, centres: centres)
+        var exact = FlatIndex(dimension: d, metric: metric)
+        try exact.add(x)
+        var hnsw = HNSWIndex(dimension: d, metric: metric, m: 16, efConstruction: 64, efSearch: 64, threads: 2, seed: 3)
+        try hnsw.add(x)
+        let truth = try exact.search(q, k: 10)
+        let approx = try hnsw.search(q, k: 10)
+        var hits = 0
+        for i in 0..<200 { hits += Set(truth.row(i)).intersection(approx.row(i)).count }
+        // Reported scores agree with exact scores for the ids found.
+        for i in 0..<5 {
+            for (id, s) in approx.hits(i) {
+                let xi = Array(x.scalars[(id * d)..<((id + 1) * d)]), qi = Array(q.scalars[(i * d)..<((i + 1) * d)])
+                let e = metric == .innerProduct ? zip(xi, qi).reduce(0) { $0 + $1.0 * $1.1 } : zip(xi, qi).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+                XCTAssertEqual(s, e, accuracy: 1e-4)
+            }
+        }
+        return Double(hits) / 2000
+    }
+
+    func testRecallAt10OnClusteredDataInnerProduct() throws {
+        let r = try recallAt10(metric: .innerProduct)
+        print("HNSW inner product recall@10 (M=16, efC=64, efS=64, 4000×32, 40 clusters): \(r)")
+        XCTAssertGreaterThanOrEqual(r, 0.95)
+    }
+
+    func testRecallAt10OnClusteredDataL2() throws {
+        let r = try recallAt10(metric: .l2)
+        print("HNSW L2 recall@10 (M=16, efC=64, efS=64, 4000×32, 40 clusters): \(r)")
+        XCTAssertGreaterThanOrEqual(r, 0.95)
+    }
+
+    func testDeterministicBuildAndPadding() throws {
+        var rng = RandomSource(seed: 9)
+        let x: Tensor<Float> = rng.normalTensor([300, 8])
+        var a = HNSWIndex(dimension: 8, m: 4, efConstruction: 20, seed: 1)
+        var b = HNSWIndex(dimension: 8, m: 4, efConstruction: 20, seed: 1)
+        try a.add(x)
+        try b.add(Tensor(shape: [100, 8], scalars: Array(x.scalars[0..<800])))
+        try b.add(Tensor(shape: [200, 8], scalars: Array(x.scalars[800...])))
+        XCTAssertEqual(a.layer0, b.layer0)
+        XCTAssertEqual(a.levels, b.levels)
+        var small = HNSWIndex(dimension: 8)
+        try small.add(Tensor(shape: [3, 8], scalars: Array(x.scalars[0..<24])))
+        let r = try small.search(Tensor(shape: [1, 8], scalars: Array(x.scalars[0..<8])), k: 5)
+        XCTAssertEqual(Array(r.ids[3...]), [-1, -1])
+        XCTAssertEqual(r.ids[0], 0)
+        XCTAssertEqual(try HNSWIndex(dimension: 8).search(Tensor(shape: [2, 8]), k: 2).ids, [-1, -1, -1, -1])
+    }
+}

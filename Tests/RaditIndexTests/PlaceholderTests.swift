@@ -1,6 +1,0 @@
-import RaditIndex
-import XCTest
-
-final class IndexPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
