@@ -59,7 +59,8 @@ struct Run: ParsableCommand {
             experiment = try ExperimentRun(create: URL(fileURLWithPath: runsDir).appendingPathComponent(runName),
                                            config: c, overrides: overrides, root: root)
         }
-        let progress = RunProgress()
+        let progress = ProgressRenderer()
+        defer { progress.finish() }
         guard let results = try experiment.execute(backend: NativeBackend(), root: root, progress: progress.handle) else {
             print("stopped; continue with: radit run --resume \(experiment.directory.path)")
             return
