@@ -9,7 +9,7 @@ import XCTest
 final class AdapterTests: XCTestCase {
     let kb = ToyKB(entities: 6)
 
-    func models(seed: UInt64 = 1) throws -> (LlamaLM, BiEncoderQueries, EmbeddingIndex) {
+    func models(seed: UInt64 = 1) throws -> (LlamaLM, BiEncoderQueries, FlatChunkIndex) {
         let lc = LlamaConfig(layers: 1, width: 32, heads: 4, kvHeads: 2, mlpWidth: 64, vocab: ByteCodec().vocabularySize,
                              ropeTheta: 10000, normEps: 1e-5, tiedEmbeddings: true, ropeLayout: .halfSplit,
                              maxPositions: 256, bosToken: 1, eosToken: 2)
@@ -19,7 +19,7 @@ final class AdapterTests: XCTestCase {
         let bi = BiEncoder(base: BertEncoder<Float>.random(config: bc, seed: seed + 1, trainable: .none), training: .queryOnly,
                            queryTrainable: .all)
         let q = BiEncoderQueries(biEncoder: bi, codec: ByteCodec(), maxLength: 64)
-        let index = EmbeddingIndex(embeddings: try q.embedDocuments(kb.chunks.texts))
+        let index = try FlatChunkIndex(embeddings: try q.embedDocuments(kb.chunks.texts))
         return (lm, q, index)
     }
 

@@ -6,7 +6,7 @@ import RaditText
 import RaditTuning
 
 /// The native backend: SynthKB data, the BERT bi-encoder (query side tuned, document side
-/// frozen) over an exact embedding index, and the Llama LM (LoRA or full LM-ft).
+/// frozen) over the index layer's FlatIndex, and the Llama LM (LoRA or full LM-ft).
 /// `lm.model = "tiny"` / `retriever.model = "tiny"` build small from-scratch models over
 /// UTF-8 bytes, seeded by `train.seed`: the smoke-test and resume-test configuration.
 public struct NativeBackend: ExperimentBackend {
@@ -27,7 +27,7 @@ public struct NativeBackend: ExperimentBackend {
             if progress(ProgressEvent(stage: "embed", done: min(data.chunks.count, start + batch),
                                       total: data.chunks.count, unit: "chunks")) == .stop { break }
         }
-        let index = EmbeddingIndex(embeddings: Tensor(shape: [data.chunks.count, queries.dimension], scalars: documents))
+        let index = try FlatChunkIndex(embeddings: Tensor(shape: [data.chunks.count, queries.dimension], scalars: documents))
         return ExperimentSetup(lm: lm, encoder: queries, index: index, chunks: data.chunks, train: data.train, dev: data.dev)
     }
 
