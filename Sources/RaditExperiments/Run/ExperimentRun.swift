@@ -79,7 +79,10 @@ public final class ExperimentRun {
                 throw RunError.noCheckpoint(directory: directory.path)
             }
         } else {
-            base = try tuner.snapshot()
+            // The untuned parameters only: Table 6 restores them for evaluation, never to train.
+            var initial = try tuner.snapshot()
+            initial.tensors = initial.tensors.filter { $0.section == .params || $0.section == .extra }
+            base = initial
             try CheckpointFile.write(base, to: baseFile)
             try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: nil)
         }
