@@ -29,6 +29,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries (only these four targets touch raw C APIs).
@@ -54,7 +55,9 @@ let package = Package(
         .target(name: "RaditTuning",
                 dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],
                 swiftSettings: optimised),
-        .target(name: "RaditExperiments", dependencies: ["RaditTuning"]),
+        .target(name: "RaditExperiments", dependencies: [
+            "RaditTuning", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .executableTarget(name: "radit", dependencies: [
             "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
             "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval",
@@ -72,7 +75,7 @@ let package = Package(
         .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditTestSupport"]),
         .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
-        .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditTestSupport"]),
+        .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
         .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.

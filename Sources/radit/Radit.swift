@@ -9,12 +9,13 @@ struct Radit: ParsableCommand {
         version: RaditVersion.string,
         subcommands: [
             Smoke.self,
-            Inspect.self,
             Models.self,
-            Generate.self,
-            Bench.self,
-            Embed.self,
+            Inspect.self,
             LM.self,
+            Embed.self,
+            Bench.self,
+            Generate.self,
+            Run.self,
         ]
     )
 }

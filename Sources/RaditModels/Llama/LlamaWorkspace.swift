@@ -13,27 +13,27 @@ import RaditTensor
 final class LlamaWorkspace<S: BLASScalar> {
     var batch = 0, length = 0, savedLayers = 0
     /// (L+1, N, C) residual stream entering each layer (and leaving the last).
-    let residual = ScratchBuffer<S>()
+    let residual = LlamaScratchBuffer<S>()
     /// (L, N, C) residual after attention.
-    let residualMid = ScratchBuffer<S>()
-    let norm1 = ScratchBuffer<S>(), norm2 = ScratchBuffer<S>()      // (L, N, C)
-    let rstd1 = ScratchBuffer<S>(), rstd2 = ScratchBuffer<S>()      // (L, N)
-    let q = ScratchBuffer<S>()                                      // (L, N, C)
-    let k = ScratchBuffer<S>(), v = ScratchBuffer<S>()              // (L, N, Hkv·Dh)
-    let attention = ScratchBuffer<S>()                              // (L, N, C)
-    let probs = ScratchBuffer<S>()                                  // (L, B, H, T, Tk)
-    let gate = ScratchBuffer<S>(), up = ScratchBuffer<S>(), swiglu = ScratchBuffer<S>() // (L, N, F)
-    let finalNorm = ScratchBuffer<S>()                              // (N, C)
-    let finalRstd = ScratchBuffer<S>()                              // (N)
-    let projection = ScratchBuffer<S>()                             // (N, max(C, F)) linear output
+    let residualMid = LlamaScratchBuffer<S>()
+    let norm1 = LlamaScratchBuffer<S>(), norm2 = LlamaScratchBuffer<S>()      // (L, N, C)
+    let rstd1 = LlamaScratchBuffer<S>(), rstd2 = LlamaScratchBuffer<S>()      // (L, N)
+    let q = LlamaScratchBuffer<S>()                                      // (L, N, C)
+    let k = LlamaScratchBuffer<S>(), v = LlamaScratchBuffer<S>()              // (L, N, Hkv·Dh)
+    let attention = LlamaScratchBuffer<S>()                              // (L, N, C)
+    let probs = LlamaScratchBuffer<S>()                                  // (L, B, H, T, Tk)
+    let gate = LlamaScratchBuffer<S>(), up = LlamaScratchBuffer<S>(), swiglu = LlamaScratchBuffer<S>() // (L, N, F)
+    let finalNorm = LlamaScratchBuffer<S>()                              // (N, C)
+    let finalRstd = LlamaScratchBuffer<S>()                              // (N)
+    let projection = LlamaScratchBuffer<S>()                             // (N, max(C, F)) linear output
     /// Rows (flat slots) whose logits were computed, and those logits (M, V).
     var logitRows: [Int] = []
-    let logits = ScratchBuffer<S>()
-    let headInput = ScratchBuffer<S>()                              // (M, C) gathered norm rows
+    let logits = LlamaScratchBuffer<S>()
+    let headInput = LlamaScratchBuffer<S>()                              // (M, C) gathered norm rows
     /// LoRA per (layer, linear): x·Aᵀ (N, r), dropped input (N, in), keep-scale mask (N, in).
-    var loraXA: [ScratchBuffer<S>] = []
-    var loraDropped: [ScratchBuffer<S>] = []
-    var loraMask: [ScratchBuffer<S>] = []
+    var loraXA: [LlamaScratchBuffer<S>] = []
+    var loraDropped: [LlamaScratchBuffer<S>] = []
+    var loraMask: [LlamaScratchBuffer<S>] = []
     /// Whether the saved LoRA input was dropped out (else the plain input is the saved one).
     var loraDropout = false
 
@@ -42,12 +42,12 @@ final class LlamaWorkspace<S: BLASScalar> {
     var pendingTargets: [Int32] = []
 
     // Backward scratch.
-    let dResidual = ScratchBuffer<S>(), dNorm = ScratchBuffer<S>(), dAttention = ScratchBuffer<S>()
-    let dQ = ScratchBuffer<S>(), dQPre = ScratchBuffer<S>()
-    let dK = ScratchBuffer<S>(), dKPre = ScratchBuffer<S>(), dV = ScratchBuffer<S>()
-    let dGate = ScratchBuffer<S>(), dUp = ScratchBuffer<S>(), dSwiglu = ScratchBuffer<S>()
-    let dLogits = ScratchBuffer<S>(), dHeadInput = ScratchBuffer<S>(), attentionScratch = ScratchBuffer<S>()
-    let dLoRAXA = ScratchBuffer<S>(), dLoRAInput = ScratchBuffer<S>()
+    let dResidual = LlamaScratchBuffer<S>(), dNorm = LlamaScratchBuffer<S>(), dAttention = LlamaScratchBuffer<S>()
+    let dQ = LlamaScratchBuffer<S>(), dQPre = LlamaScratchBuffer<S>()
+    let dK = LlamaScratchBuffer<S>(), dKPre = LlamaScratchBuffer<S>(), dV = LlamaScratchBuffer<S>()
+    let dGate = LlamaScratchBuffer<S>(), dUp = LlamaScratchBuffer<S>(), dSwiglu = LlamaScratchBuffer<S>()
+    let dLogits = LlamaScratchBuffer<S>(), dHeadInput = LlamaScratchBuffer<S>(), attentionScratch = LlamaScratchBuffer<S>()
+    let dLoRAXA = LlamaScratchBuffer<S>(), dLoRAInput = LlamaScratchBuffer<S>()
 
     /// Sizes buffers for a (B, T) batch saving `savedLayers` layers (1 for inference),
     /// attending over `keyLength` keys.
@@ -68,7 +68,7 @@ final class LlamaWorkspace<S: BLASScalar> {
         if let lora {
             let count = Ls * LlamaLinear.allCases.count
             while loraXA.count < count {
-                loraXA.append(ScratchBuffer()); loraDropped.append(ScratchBuffer()); loraMask.append(ScratchBuffer())
+                loraXA.append(LlamaScratchBuffer()); loraDropped.append(LlamaScratchBuffer()); loraMask.append(LlamaScratchBuffer())
             }
             for i in 0..<count {
                 loraXA[i].reserve(N * lora.rank)

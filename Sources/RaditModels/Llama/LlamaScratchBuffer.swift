@@ -2,7 +2,7 @@ import RaditTensor
 
 /// A growable, zero-initialised scalar buffer owned by a model's workspace; reused
 /// across calls so hot paths never allocate.
-final class ScratchBuffer<S: BLASScalar> {
+final class LlamaScratchBuffer<S: BLASScalar> {
     private(set) var pointer: UnsafeMutablePointer<S>
     private(set) var capacity: Int
 

@@ -1,0 +1,34 @@
+import RaditBase
+
+/// A config that cannot run; every message names the file and the key, and how to fix it.
+public enum ConfigError: RaditError, Equatable {
+    case unreadable(file: String, reason: String)
+    case syntax(file: String, line: Int, column: Int, reason: String)
+    case unknownSection(file: String, section: String)
+    case unknownKey(file: String, key: String, suggestion: String?)
+    case wrongType(file: String, key: String, expected: String, found: String)
+    case badOverride(text: String)
+    case invalid(key: String, reason: String)
+    case missingFile(key: String, path: String)
+
+    public var message: String {
+        switch self {
+        case let .unreadable(file, reason):
+            return "\(file): cannot read the config: \(reason)"
+        case let .syntax(file, line, column, reason):
+            return "\(file):\(line):\(column): TOML syntax error: \(reason)"
+        case let .unknownSection(file, section):
+            return "\(file): unknown section [\(section)]; sections are " + ConfigSchema.sections.map { "[\($0)]" }.joined(separator: " ")
+        case let .unknownKey(file, key, suggestion):
+            return "\(file): unknown key `\(key)`" + (suggestion.map { "; did you mean `\($0)`?" } ?? "; `radit run --help-config` lists every key")
+        case let .wrongType(file, key, expected, found):
+            return "\(file): `\(key)` must be \(expected), found \(found)"
+        case let .badOverride(text):
+            return "--set \(text): write --set section.key=value, e.g. --set train.steps=20"
+        case let .invalid(key, reason):
+            return "`\(key)` \(reason)"
+        case let .missingFile(key, path):
+            return "`\(key)` = \"\(path)\": no such file or folder; run `make models` or point \(key) at the model"
+        }
+    }
+}

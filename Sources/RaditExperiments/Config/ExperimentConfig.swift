@@ -1,0 +1,251 @@
+import Foundation
+import TOMLKit
+
+/// A parsed, type-checked experiment config: every schema key has a value (the file's,
+/// an override's, or the default). Built by `parse` then `apply(overrides:)`, checked by
+/// `validate` before any work starts.
+public struct ExperimentConfig: Sendable, Equatable {
+    /// The TOML text as given (stored in run.h5 `/config/toml`).
+    public var text: String
+    /// Where it came from, for messages.
+    public var file: String
+    public internal(set) var values: [String: ConfigValue]
+    /// `[sweep]` grid: a config key and the values to try.
+    public internal(set) var sweep: [(key: String, values: [ConfigValue])]
+
+    public static func == (a: ExperimentConfig, b: ExperimentConfig) -> Bool {
+        a.text == b.text && a.values == b.values && a.sweep.map(\.key) == b.sweep.map(\.key)
+            && a.sweep.map(\.values) == b.sweep.map(\.values)
+    }
+
+    /// All defaults.
+    public init() {
+        text = ""
+        file = "<defaults>"
+        values = Dictionary(uniqueKeysWithValues: ConfigSchema.fields.map { ($0.key, $0.defaultValue) })
+        sweep = []
+    }
+
+    public static func load(_ url: URL) throws -> ExperimentConfig {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw ConfigError.unreadable(file: url.path, reason: "\(error.localizedDescription)")
+        }
+        return try parse(text, file: url.path)
+    }
+
+    /// Parses TOML text; unknown sections and keys and wrong types throw naming the key.
+    public static func parse(_ text: String, file: String = "<config>") throws -> ExperimentConfig {
+        var config = ExperimentConfig()
+        config.text = text
+        config.file = file
+        let root: TOMLTable
+        do { root = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ConfigError.syntax(file: file, line: e.source.begin.line, column: e.source.begin.column, reason: e.description)
+        }
+        for (section, value) in root {
+            guard ConfigSchema.sections.contains(section), let table = value.table else {
+                if ConfigSchema.sections.contains(section) {
+                    throw ConfigError.wrongType(file: file, key: section, expected: "a [\(section)] table", found: describe(value))
+                }
+                throw ConfigError.unknownSection(file: file, section: section)
+            }
+            for (name, v) in table {
+                let key = "\(section).\(name)"
+                if section == "sweep", name != "seeds" {
+                    guard let field = ConfigSchema.byKey[name], field.section != "sweep" else {
+                        throw ConfigError.unknownKey(file: file, key: key, suggestion: suggestion(for: name))
+                    }
+                    guard let array = v.array else {
+                        throw ConfigError.wrongType(file: file, key: key, expected: "an array of values for \(name)", found: describe(v))
+                    }
+                    let values = try array.map { try convert($0, to: field, key: key, file: file) }
+                    config.sweep.append((name, values))
+                    continue
+                }
+                guard let field = ConfigSchema.byKey[key] else {
+                    throw ConfigError.unknownKey(file: file, key: key, suggestion: suggestion(for: key))
+                }
+                config.values[key] = try convert(v, to: field, key: key, file: file)
+            }
+        }
+        return config
+    }
+
+    /// Applies `--set a.b=v` overrides, each type-checked against the schema.
+    public mutating func apply(overrides: [String]) throws {
+        for o in overrides {
+            guard let eq = o.firstIndex(of: "=") else { throw ConfigError.badOverride(text: o) }
+            let key = o[..<eq].trimmingCharacters(in: .whitespaces)
+            let raw = String(o[o.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+            guard let field = ConfigSchema.byKey[key] else {
+                throw ConfigError.unknownKey(file: "--set", key: key, suggestion: Self.suggestion(for: key))
+            }
+            // Parse the value as TOML so `--set` accepts what a file would ("x", [1, 2], 1e-4);
+            // a bare word is taken as a string for string and choice keys.
+            var value: ConfigValue
+            if let table = try? TOMLTable(string: "v = \(raw)"), let v = table["v"] {
+                value = try Self.convert(v, to: field, key: key, file: "--set")
+            } else {
+                switch field.type {
+                case .string, .choice: value = try Self.convert(raw, to: field, key: key, file: "--set")
+                default:
+                    throw ConfigError.wrongType(file: "--set", key: key, expected: field.type.description, found: "`\(raw)`")
+                }
+            }
+            if case .ints = field.type, case .int(let i) = value { value = .ints([i]) }
+            values[key] = value
+        }
+    }
+
+    // MARK: Typed access
+
+    public subscript(key: String) -> ConfigValue {
+        guard let v = values[key] else { preconditionFailure("config key \(key) is not in ConfigSchema") }
+        return v
+    }
+
+    public func int(_ key: String) -> Int {
+        guard case .int(let v) = self[key] else { preconditionFailure("\(key) is not an int") }
+        return v
+    }
+
+    public func double(_ key: String) -> Double {
+        switch self[key] {
+        case .double(let v): return v
+        case .int(let v): return Double(v)
+        default: preconditionFailure("\(key) is not a number")
+        }
+    }
+
+    public func bool(_ key: String) -> Bool {
+        guard case .bool(let v) = self[key] else { preconditionFailure("\(key) is not a bool") }
+        return v
+    }
+
+    public func string(_ key: String) -> String {
+        guard case .string(let v) = self[key] else { preconditionFailure("\(key) is not a string") }
+        return v
+    }
+
+    public func ints(_ key: String) -> [Int] {
+        guard case .ints(let v) = self[key] else { preconditionFailure("\(key) is not an int array") }
+        return v
+    }
+
+    /// An enum-typed key (the schema guarantees the raw value is a valid case).
+    public func choice<E: RawRepresentable>(_ key: String, as: E.Type = E.self) -> E where E.RawValue == String {
+        guard let e = E(rawValue: string(key)) else { preconditionFailure("\(key) = \(string(key)) is not a \(E.self)") }
+        return e
+    }
+
+    /// Keys whose value differs from the default.
+    public var nonDefaultKeys: Set<String> {
+        Set(ConfigSchema.fields.filter { values[$0.key] != $0.defaultValue }.map(\.key))
+    }
+
+    // MARK: Rendering
+
+    /// The resolved config as TOML, every key, non-defaults marked `# *` (what `radit run`
+    /// prints before starting).
+    public func rendered() -> String {
+        var out: [String] = []
+        let changed = nonDefaultKeys
+        for section in ConfigSchema.sections {
+            out.append("[\(section)]")
+            for f in ConfigSchema.fields where f.section == section {
+                let mark = changed.contains(f.key) ? "   # * (default \(f.defaultValue))" : ""
+                out.append("\(f.name) = \(self[f.key])\(mark)")
+            }
+            if section == "sweep" {
+                for (k, v) in sweep { out.append("\"\(k)\" = [\(v.map(\.description).joined(separator: ", "))]   # *") }
+            }
+            out.append("")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// The resolved config as JSON (`/config/resolved`): `{"section": {"key": value}}`.
+    public func resolvedJSON() -> String {
+        var sections: [String] = []
+        for section in ConfigSchema.sections {
+            var items = ConfigSchema.fields.filter { $0.section == section }.map { "\(ConfigValue.quote($0.name)): \(self[$0.key].json)" }
+            if section == "sweep" {
+                items += sweep.map { "\(ConfigValue.quote($0.key)): [\($0.values.map(\.json).joined(separator: ", "))]" }
+            }
+            sections.append("\(ConfigValue.quote(section)): {\(items.joined(separator: ", "))}")
+        }
+        return "{" + sections.joined(separator: ", ") + "}"
+    }
+
+    // MARK: Conversion
+
+    static func describe(_ v: TOMLValueConvertible) -> String {
+        "\(v.type) \(v.debugDescription)"
+    }
+
+    static func convert(_ v: TOMLValueConvertible, to field: ConfigField, key: String, file: String) throws -> ConfigValue {
+        func wrong() -> ConfigError {
+            .wrongType(file: file, key: key, expected: field.type.description, found: describe(v))
+        }
+        switch field.type {
+        case .int:
+            guard v.type == .int, let i = v.int else { throw wrong() }
+            return .int(i)
+        case .double:
+            if v.type == .double, let d = v.double { return .double(d) }
+            if v.type == .int, let i = v.int { return .double(Double(i)) }
+            throw wrong()
+        case .bool:
+            guard v.type == .bool, let b = v.bool else { throw wrong() }
+            return .bool(b)
+        case .string:
+            guard v.type == .string, let s = v.string else { throw wrong() }
+            return .string(s)
+        case .choice(let options):
+            guard v.type == .string, let s = v.string else { throw wrong() }
+            guard options.contains(s) else {
+                throw ConfigError.wrongType(file: file, key: key, expected: field.type.description, found: "\"\(s)\"")
+            }
+            return .string(s)
+        case .ints:
+            guard let a = v.array else { throw wrong() }
+            var out: [Int] = []
+            for e in a {
+                guard e.type == .int, let i = e.int else { throw wrong() }
+                out.append(i)
+            }
+            return .ints(out)
+        case .doubles:
+            guard let a = v.array else { throw wrong() }
+            var out: [Double] = []
+            for e in a {
+                if e.type == .double, let d = e.double { out.append(d) } else if e.type == .int, let i = e.int { out.append(Double(i)) } else { throw wrong() }
+            }
+            return .doubles(out)
+        }
+    }
+
+    /// The closest known key within edit distance 3, for "did you mean".
+    static func suggestion(for key: String) -> String? {
+        let scored = ConfigSchema.fields.map { ($0.key, editDistance($0.key, key)) }
+            + ConfigSchema.fields.map { ($0.key, editDistance($0.name, key)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 3 else { return nil }
+        return best.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var prev = row[0]
+            row[0] = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                let cur = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
+                prev = cur
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
+    }
+}

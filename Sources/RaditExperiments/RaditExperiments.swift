@@ -1,1 +1,0 @@
-// RaditExperiments: see ../shared/DESIGN.md §2 for what this layer holds.

@@ -1,0 +1,168 @@
+import Foundation
+import RaditBase
+import RaditStore
+import RaditTuning
+
+/// A run folder `runs/<name>/` (DESIGN §6): `run.h5`, `base.h5` (the untuned state, for the
+/// Table 6 baselines), `ckpt-<step>.h5` (latest `train.keep_checkpoints`), `best.h5` (best
+/// dev EM), `lsr-cache.h5`. Every file is written atomically; `resume` continues from the
+/// latest checkpoint to the same parameters and metrics as an uninterrupted run.
+public final class ExperimentRun {
+    public let directory: URL
+    public let config: ExperimentConfig
+    public let overrides: [String]
+    public let isResume: Bool
+    public private(set) var metrics = RunMetrics()
+
+    var runFile: URL { directory.appendingPathComponent("run.h5") }
+    var baseFile: URL { directory.appendingPathComponent("base.h5") }
+    var bestFile: URL { directory.appendingPathComponent("best.h5") }
+    var cacheFile: URL { directory.appendingPathComponent("lsr-cache.h5") }
+    var created = ISO8601DateFormatter().string(from: Date())
+
+    /// A new run; fails if the folder already holds one. Validates the config first.
+    public init(create directory: URL, config: ExperimentConfig, overrides: [String], root: URL) throws {
+        try config.validate(root: root)
+        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("run.h5").path) {
+            throw RunError.exists(directory: directory.path)
+        }
+        self.directory = directory
+        self.config = config
+        self.overrides = overrides
+        isResume = false
+    }
+
+    /// An existing run, re-reading its stored config and overrides.
+    public init(resume directory: URL, root: URL) throws {
+        let run = directory.appendingPathComponent("run.h5")
+        guard FileManager.default.fileExists(atPath: run.path) else { throw RunError.notARun(directory: directory.path) }
+        let stored = try RunFile.readConfig(run)
+        var c = try ExperimentConfig.parse(stored.text, file: stored.source)
+        try c.apply(overrides: stored.overrides)
+        try c.validate(root: root)
+        self.directory = directory
+        config = c
+        overrides = stored.overrides
+        created = stored.created
+        isResume = true
+    }
+
+    /// Checkpoint files present, oldest first.
+    public func checkpoints() -> [(step: Int, url: URL)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.compactMap { n -> (Int, URL)? in
+            guard n.hasPrefix("ckpt-"), n.hasSuffix(".h5"), let s = Int(n.dropFirst(5).dropLast(3)) else { return nil }
+            return (s, directory.appendingPathComponent(n))
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// Trains and evaluates; returns the final results (also written to run.h5).
+    public func execute(backend: ExperimentBackend, root: URL,
+                        progress: ProgressHandler = silentProgress) throws -> RunResults? {
+        let started = Date()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let setup = try backend.build(config, root: root, progress: progress)
+        guard !setup.dev.isEmpty else { throw RunError.emptySplit(split: "dev") }
+        let options = config.tuningOptions
+        let cache = try ScoreCacheFile.read(cacheFile)
+        let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
+                                  chunks: setup.chunks, train: setup.train, template: try config.promptFormat,
+                                  cache: cache, raftInstances: setup.raft)
+        let base: TrainingSnapshot
+        if isResume {
+            base = try CheckpointFile.read(baseFile, seed: options.seed)
+            if let last = checkpoints().last {
+                let (snap, series) = try CheckpointFile.readWithSeries(last.url, seed: options.seed)
+                try tuner.restore(snap)
+                metrics = try RunMetrics(series: series)
+            } else if !FileManager.default.fileExists(atPath: baseFile.path) {
+                throw RunError.noCheckpoint(directory: directory.path)
+            }
+        } else {
+            // The untuned parameters only: Table 6 restores them for evaluation, never to train.
+            var initial = try tuner.snapshot()
+            initial.tensors = initial.tensors.filter { $0.section == .params || $0.section == .extra }
+            base = initial
+            try CheckpointFile.write(base, to: baseFile)
+            try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: nil)
+        }
+        let reader = RetrievalReader(generator: setup.lm, scorer: tuner.scorer, encoder: setup.encoder,
+                                     index: setup.index, chunks: setup.chunks)
+        let evalEvery = config.int("train.eval_every")
+        let ckptEvery = config.int("train.checkpoint_every")
+        try tuner.prepareFixedTargets(progress: progress)
+        var stopped = false
+        try tuner.run(progress: { e in
+            let a = progress(e)
+            if a == .stop { stopped = true }
+            return a
+        }, afterStep: { m in
+            metrics.append([
+                "step": Double(m.step), "lm_loss": m.lmLoss ?? .nan, "retriever_loss": m.retrieverLoss ?? .nan,
+                "lm_lr": m.lmLearningRate ?? .nan, "retriever_lr": m.retrieverLearningRate ?? .nan,
+                "lm_tokens": Double(m.lmTokens), "scored_pairs": Double(m.scoredPairs),
+                "seconds": m.seconds, "tokens_per_s": m.tokensPerSecond,
+            ])
+            let done = tuner.state.step
+            if evalEvery > 0 && done % evalEvery == 0 {
+                let r = try Evaluation.run(setup.dev, reader: reader, options: config.inferenceOptions, recallAt: [1])
+                metrics.setLast("dev_em", r.exactMatch)
+                metrics.setLast("dev_f1", r.f1)
+                metrics.setLast("dev_recall_at_1", r.recall[1] ?? .nan)
+                if r.exactMatch > tuner.state.bestScore {
+                    tuner.state.bestScore = r.exactMatch
+                    tuner.state.bestStep = done
+                    try CheckpointFile.write(try tuner.snapshot(), series: metrics.series, to: bestFile)
+                }
+            }
+            if ckptEvery > 0 && done % ckptEvery == 0 && done < options.totalSteps {
+                try checkpoint(tuner, cache: cache)
+            }
+            return true
+        })
+        try checkpoint(tuner, cache: cache)
+        if stopped && !tuner.isFinished { return nil }
+
+        // Final evaluation: the tuned pair, and with eval.table the base/tuned combinations.
+        let tuned = try tuner.snapshot()
+        var results = RunResults(recallAt: config.ints("eval.recall_at"))
+        let io = config.inferenceOptions
+        var closed = io
+        closed.mode = .closedBook
+        let pairs: [(lm: Int, r: Int)] = config.bool("eval.table") ? [(0, 0), (0, 1), (1, 0), (1, 1)] : [(1, 1)]
+        for (l, r) in pairs {
+            try tuner.restoreLM(l == 0 ? base : tuned)
+            try tuner.restoreRetriever(r == 0 ? base : tuned)
+            let report = try Evaluation.run(setup.dev, reader: reader, options: io, recallAt: results.recallAt)
+            results.em[l][r] = report.exactMatch
+            results.f1[l][r] = report.f1
+            results.recall[r] = report.recall
+            if r == 0 || !config.bool("eval.table") {
+                results.closedBookEM[l] = try Evaluation.run(setup.dev, reader: reader, options: closed, recallAt: []).exactMatch
+            }
+            if l == 1 && r == 1 {
+                results.predictions = report.predictions
+                results.predictionScores = report.scores.map { AnswerScoreRow(exactMatch: $0.exactMatch, f1: $0.f1) }
+            }
+        }
+        try tuner.restore(tuned)
+        let seconds = metrics.series["seconds"]!.filter { !$0.isNaN }.reduce(0, +)
+        let tokens = metrics.series["lm_tokens"]!.filter { !$0.isNaN }.reduce(0, +)
+        results.tokensPerSecond = seconds > 0 ? tokens / seconds : 0
+        results.wallSeconds = Date().timeIntervalSince(started)
+        try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: results)
+        try ScoreCacheFile.write(cache, to: cacheFile)
+        return results
+    }
+
+    /// Writes `ckpt-<step>.h5`, the cache and run.h5, then prunes old checkpoints.
+    func checkpoint(_ tuner: DualTuner, cache: ScoreCache) throws {
+        let url = directory.appendingPathComponent(CheckpointLayout.fileName(step: tuner.state.step))
+        // Cache first: a checkpoint never refers to scores that were not saved with it.
+        try ScoreCacheFile.write(cache, to: cacheFile)
+        try CheckpointFile.write(try tuner.snapshot(), series: metrics.series, to: url)
+        try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: nil)
+        let keep = config.int("train.keep_checkpoints")
+        for old in checkpoints().dropLast(keep) { try? FileManager.default.removeItem(at: old.url) }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import RaditBase
+import RaditStore
+import RaditTuning
+
+/// Final results of a run: RA-DIT Table 6 (LM base/LM-ft × retriever base/R-ft) on dev.
+public struct RunResults: Sendable, Equatable {
+    /// `em[lm][retriever]`, index 0 = base, 1 = tuned; nil when not evaluated.
+    public var em: [[Double?]]
+    public var f1: [[Double?]]
+    /// Gold-passage recall@k of the base (0) and tuned (1) retriever, by k.
+    public var recall: [[Int: Double]]
+    public var recallAt: [Int]
+    /// Closed-book EM of the base and the tuned LM (the "no retrieval" rows).
+    public var closedBookEM: [Double?]
+    public var predictions: [Prediction]
+    public var predictionScores: [AnswerScoreRow]
+    public var wallSeconds: Double
+    public var tokensPerSecond: Double
+
+    public init(recallAt: [Int]) {
+        em = [[nil, nil], [nil, nil]]
+        f1 = [[nil, nil], [nil, nil]]
+        recall = [[:], [:]]
+        self.recallAt = recallAt
+        closedBookEM = [nil, nil]
+        predictions = []
+        predictionScores = []
+        wallSeconds = 0
+        tokensPerSecond = 0
+    }
+
+    /// Markdown, RA-DIT Table 6 layout.
+    public func table() -> String {
+        func cell(_ v: Double?) -> String { v.map { String(format: "%.1f", 100 * $0) } ?? "–" }
+        var lines = ["| LM \\ retriever | base EM / F1 | R-ft EM / F1 | closed-book EM |", "|---|---|---|---|"]
+        for (i, name) in ["base", "LM-ft"].enumerated() {
+            lines.append("| \(name) | \(cell(em[i][0])) / \(cell(f1[i][0])) | \(cell(em[i][1])) / \(cell(f1[i][1])) | \(cell(closedBookEM[i])) |")
+        }
+        lines.append("")
+        lines.append("| retriever | " + recallAt.map { "recall@\($0)" }.joined(separator: " | ") + " |")
+        lines.append("|---|" + recallAt.map { _ in "---|" }.joined())
+        for (i, name) in ["base", "R-ft"].enumerated() {
+            lines.append("| \(name) | " + recallAt.map { k in recall[i][k].map { String(format: "%.1f", 100 * $0) } ?? "–" }.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// EM and F1 of one prediction, for `/predictions`.
+public struct AnswerScoreRow: Sendable, Equatable {
+    public var exactMatch: Double
+    public var f1: Double
+}
+
+/// run.h5 (format `radit.run`, DESIGN §6), rewritten atomically at each checkpoint and at
+/// the end, so a crash leaves the previous complete version.
+public enum RunFile {
+    public static let version = 1
+
+    public static func write(to url: URL, config: ExperimentConfig, overrides: [String], created: String,
+                             metrics: RunMetrics, results: RunResults?) throws {
+        try StoreFile.writeAtomically(to: url, format: .run, version: version) { file in
+            try file.setAttribute("created", .string(created))
+            try file.setAttribute(RunLayout.gitCommitAttribute, .string(gitCommit()))
+            try file.setAttribute("radit_version", .string(RaditVersion.string))
+            try file.createDataset(RunLayout.configTOML, strings: [config.text], shape: [])
+            try file.createDataset(RunLayout.configResolved, strings: [config.resolvedJSON()], shape: [])
+            try file.createDataset("/config/overrides", strings: overrides)
+            try file.createDataset("/config/source", strings: [config.file], shape: [])
+            let m = try file.requireGroup(RunLayout.metrics)
+            for name in RunMetrics.names { try m.createDataset(name, values: metrics.series[name]!) }
+            guard let r = results else { return }
+            let g = try file.requireGroup(RunLayout.results)
+            try g.createDataset("em", values: r.em.flatMap { $0.map { $0 ?? .nan } }, shape: [2, 2])
+            try g.createDataset("f1", values: r.f1.flatMap { $0.map { $0 ?? .nan } }, shape: [2, 2])
+            try g.createDataset("closed_book_em", values: r.closedBookEM.map { $0 ?? .nan })
+            try g.createDataset("recall_at", values: r.recallAt.map(Int64.init))
+            try g.createDataset("recall", values: r.recall.flatMap { row in r.recallAt.map { row[$0] ?? .nan } }, shape: [2, r.recallAt.count])
+            try g.createDataset("table_markdown", strings: [r.table()], shape: [])
+            try g.setAttribute("wall_seconds", .double(r.wallSeconds))
+            try g.setAttribute("tokens_per_s", .double(r.tokensPerSecond))
+            let p = try file.requireGroup(RunLayout.predictions)
+            try p.createDataset("id", strings: r.predictions.map(\.id))
+            try p.createDataset("answer", strings: r.predictions.map(\.answer))
+            try p.createDataset("em", values: r.predictionScores.map(\.exactMatch))
+            try p.createDataset("f1", values: r.predictionScores.map(\.f1))
+            try p.createDataset("chunks", strings: r.predictions.map { $0.chunks.map(String.init).joined(separator: " ") })
+        }
+    }
+
+    /// The config text and overrides a run was started with.
+    public static func readConfig(_ url: URL) throws -> (text: String, source: String, overrides: [String], created: String) {
+        let file = try StoreFile.open(url, expecting: .run, versions: version...version)
+        defer { try? file.close() }
+        let text = try file.readStrings(RunLayout.configTOML, shape: [])
+        let source = try file.readStrings("/config/source", shape: [])
+        let overrides = try file.readStrings("/config/overrides")
+        guard case .string(let created)? = try file.attribute("created") else { throw RunError.corrupt(what: "\(url.path) attribute `created`") }
+        return (text[0], source[0], overrides, created)
+    }
+
+    /// `git rev-parse HEAD` of the working directory, or "unknown" outside a checkout
+    /// (handles a worktree, whose `.git` is a file naming the real git folder).
+    static func gitCommit() -> String {
+        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        for _ in 0..<8 {
+            var gitDir = dir.appendingPathComponent(".git")
+            if let link = try? String(contentsOf: gitDir, encoding: .utf8), link.hasPrefix("gitdir: ") {
+                gitDir = URL(fileURLWithPath: link.dropFirst(8).trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            if let h = try? String(contentsOf: gitDir.appendingPathComponent("HEAD"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines) {
+                guard h.hasPrefix("ref: ") else { return h }
+                let ref = String(h.dropFirst(5))
+                for base in [gitDir, gitDir.deletingLastPathComponent().deletingLastPathComponent()] {
+                    if let c = try? String(contentsOf: base.appendingPathComponent(ref), encoding: .utf8) {
+                        return c.trimmingCharacters(in: .whitespacesAndNewlines)
+                    }
+                }
+                return "unknown"
+            }
+            dir.deleteLastPathComponent()
+        }
+        return "unknown"
+    }
+}

@@ -1,0 +1,304 @@
+import Foundation
+import RaditBase
+import RaditKernels
+import RaditModels
+import RaditTensor
+
+/// Where LM-ft instances come from.
+public enum LMInstanceSource: String, Sendable, CaseIterable, Codable {
+    /// RA-IT: each of the top-k retrieved chunks is a separate (c ∘ x, y) instance.
+    case retrieved
+    /// Prebuilt instances (RAFT: oracle + distractors, CoT answer), one list per example.
+    case raft
+}
+
+/// What the tuner does; RaditExperiments fills it from the `[train]` section.
+public struct TuningOptions: Sendable, Equatable {
+    public var schedule: TuningSchedule = .lockstep
+    /// Steps per stage (sequential schedules take twice as many in total).
+    public var steps = 100
+    public var batchSize = 4
+    /// K: candidates per query for R-ft (and the LM scoring that supervises it).
+    public var candidates = 8
+    /// k: retrieved chunks per question used as LM-ft instances (k ≤ K).
+    public var lmTopK = 3
+    public var objective = RetrieverObjective()
+    /// Learning-rate schedules over each stage's own steps (RaditKernels' schedules).
+    public var lmRate = LearningRateSchedule.constant(peak: 1e-4)
+    public var retrieverRate = LearningRateSchedule.constant(peak: 1e-5)
+    /// Share of LM-ft instances whose chunk is replaced by a gold chunk (when known).
+    public var oracleShare = 0.0
+    public var lmSource: LMInstanceSource = .retrieved
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    public var totalSteps: Int { schedule.totalSteps(steps) }
+}
+
+/// One step's report. The timing fields vary run to run; everything else is deterministic.
+public struct StepMetrics: Sendable, Equatable {
+    public var step: Int
+    public var lmLoss: Double?
+    public var retrieverLoss: Double?
+    public var lmLearningRate: Double?
+    public var retrieverLearningRate: Double?
+    /// LM tokens processed by the LM-ft step.
+    public var lmTokens = 0
+    /// Pairs the LM scored (cache misses) for R-ft this step.
+    public var scoredPairs = 0
+    public var seconds = 0.0
+
+    public var tokensPerSecond: Double { seconds > 0 ? Double(lmTokens) / seconds : 0 }
+
+    /// The deterministic part, for bit-identity checks across resumes.
+    public var deterministic: [Double] {
+        [Double(step), lmLoss ?? .nan, retrieverLoss ?? .nan, lmLearningRate ?? .nan,
+         retrieverLearningRate ?? .nan, Double(lmTokens)]
+    }
+}
+
+/// Errors the tuner reports before or during training.
+public enum TuningError: RaditError, Equatable {
+    case emptyTrainingSet
+    case invalidOption(key: String, reason: String)
+    case missingRAFTInstances(exampleCount: Int, instanceLists: Int)
+
+    public var message: String {
+        switch self {
+        case .emptyTrainingSet:
+            return "the training set is empty: check [data] points at a split with questions"
+        case let .invalidOption(key, reason):
+            return "\(key): \(reason)"
+        case let .missingRAFTInstances(n, m):
+            return "train.lm_source = \"raft\" needs one instance list per training example: got \(m) lists for \(n) examples"
+        }
+    }
+}
+
+/// The dual-tuning engine (RA-DIT §2): LM-ft on retrieved contexts and R-ft of the query
+/// encoder on the LM's preferences, stepped by a schedule, resumable from `state`.
+public final class DualTuner {
+    public let options: TuningOptions
+    public let lm: LMTrainer
+    public let encoder: QueryEncoder
+    public let index: ChunkIndex
+    public let chunks: ChunkTexts
+    public let train: [QAExample]
+    public let scorer: CachedScorer
+    /// RAFT instances per training example (when `options.lmSource == .raft`).
+    public let raftInstances: [[PromptAnswer]]
+    public var state: TuningState
+
+    public init(options: TuningOptions, lm: LMTrainer, encoder: QueryEncoder, index: ChunkIndex,
+                chunks: ChunkTexts, train: [QAExample], template: PromptFormat,
+                cache: ScoreCache = ScoreCache(), raftInstances: [[PromptAnswer]] = []) throws {
+        guard !train.isEmpty else { throw TuningError.emptyTrainingSet }
+        guard options.lmTopK <= options.candidates else {
+            throw TuningError.invalidOption(key: "train.lm_top_k", reason: "k = \(options.lmTopK) exceeds train.candidates K = \(options.candidates); LM-ft instances come from the top-K")
+        }
+        guard options.candidates <= index.count else {
+            throw TuningError.invalidOption(key: "train.candidates", reason: "K = \(options.candidates) exceeds the \(index.count) chunks in the index")
+        }
+        if options.lmSource == .raft && raftInstances.count != train.count {
+            throw TuningError.missingRAFTInstances(exampleCount: train.count, instanceLists: raftInstances.count)
+        }
+        self.options = options
+        self.lm = lm
+        self.encoder = encoder
+        self.index = index
+        self.chunks = chunks
+        self.train = train
+        self.raftInstances = raftInstances
+        scorer = CachedScorer(scorer: lm, template: template, cache: cache)
+        state = TuningState(seed: options.seed)
+    }
+
+    public var isFinished: Bool { state.step >= options.totalSteps }
+
+    /// The next batch of training-example indices; advances the cursor.
+    func nextBatch() -> [Int] {
+        var batch: [Int] = []
+        var order = TuningState.order(epoch: state.epoch, count: train.count, seed: options.seed)
+        while batch.count < min(options.batchSize, train.count) {
+            if state.position >= order.count {
+                state.epoch += 1
+                state.position = 0
+                order = TuningState.order(epoch: state.epoch, count: train.count, seed: options.seed)
+            }
+            batch.append(order[state.position])
+            state.position += 1
+        }
+        return batch
+    }
+
+    /// `cached` schedule: fixes candidates and base-LM scores for every training example
+    /// (once; stored in `state` so a resumed run never re-scores with a tuned LM).
+    public func prepareFixedTargets(progress: ProgressHandler = silentProgress) throws {
+        guard options.schedule == .cached, state.fixed == nil else { return }
+        var fixed: [FixedCandidates] = []
+        for start in stride(from: 0, to: train.count, by: max(1, options.batchSize)) {
+            let batch = Array(train[start..<min(train.count, start + max(1, options.batchSize))])
+            let q = try encoder.embed(batch.map(\.question)) // (B, D)
+            let (_, ids) = try index.search(q, k: options.candidates)
+            let lm = try scorePairs(batch, ids)
+            for b in batch.indices { fixed.append(FixedCandidates(ids: ids[b], lm: lm[b])) }
+            if progress(ProgressEvent(stage: "lsr-targets", done: fixed.count, total: train.count, unit: "questions")) == .stop {
+                return
+            }
+        }
+        state.fixed = fixed
+    }
+
+    /// LM scores of (example, chunk) pairs through the cache: (B, K).
+    func scorePairs(_ examples: [QAExample], _ ids: [[Int]]) throws -> [[AnswerLogProb]] {
+        var requests: [ScoringRequest] = []
+        for (b, e) in examples.enumerated() {
+            for id in ids[b] { requests.append(ScoringRequest(question: e.question, answer: e.target, chunk: chunks[id])) }
+        }
+        let flat = try scorer.score(requests)
+        var out: [[AnswerLogProb]] = []
+        var i = 0
+        for b in examples.indices {
+            out.append(Array(flat[i..<i + ids[b].count]))
+            i += ids[b].count
+        }
+        return out
+    }
+
+    /// One optimizer step of the schedule.
+    public func step() throws -> StepMetrics {
+        try prepareFixedTargets()
+        let started = Date()
+        let local = options.schedule.localStep(at: state.step, stepsPerStage: options.steps) + 1 // 1-based
+        let (doLM, doR) = options.schedule.stages(at: state.step, stepsPerStage: options.steps)
+        var m = StepMetrics(step: state.step)
+        let batchIndex = nextBatch()
+        let batch = batchIndex.map { train[$0] }
+        let queries = batch.map(\.question)
+        let needSearch = doR || (doLM && options.lmSource == .retrieved)
+        var searched: [[Int]] = []
+        var q = Tensor<Float>(shape: [0, encoder.dimension])
+        if needSearch {
+            q = try encoder.embed(queries) // (B, D)
+            searched = try index.search(q, k: options.candidates).ids
+        }
+        if doR {
+            let before = scorer.counts.scored
+            let lr = options.retrieverRate.lr(step: local)
+            m.retrieverLoss = try retrieverStep(batchIndex: batchIndex, batch: batch, queries: q,
+                                                searched: searched, learningRate: lr)
+            m.retrieverLearningRate = lr
+            m.scoredPairs = scorer.counts.scored - before
+        }
+        if doLM {
+            let lr = options.lmRate.lr(step: local)
+            let instances = lmInstances(batchIndex: batchIndex, batch: batch, searched: searched)
+            let report = try lm.trainStep(instances, learningRate: Float(lr))
+            m.lmLoss = report.loss
+            m.lmTokens = report.tokens
+            m.lmLearningRate = lr
+        }
+        state.step += 1
+        m.seconds = Date().timeIntervalSince(started)
+        return m
+    }
+
+    /// R-ft on the query encoder: loss over each query's K candidates, dL/dq = Σ_c dL/ds_c d_c.
+    func retrieverStep(batchIndex: [Int], batch: [QAExample], queries q: Tensor<Float>,
+                       searched: [[Int]], learningRate: Double) throws -> Double {
+        let B = batch.count
+        let D = encoder.dimension
+        var dq = Tensor<Float>(shape: [B, D]) // (B, D)
+        var loss = 0.0
+        if options.objective.kind == .contrastive {
+            loss = contrastiveStep(batch: batch, queries: q, searched: searched, dq: &dq)
+        } else {
+            let candidates = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
+            let lm = try state.fixed.map { f in batchIndex.map { f[$0].lm } } ?? scorePairs(batch, candidates)
+            for b in 0..<B {
+                let qb = q.row(b)
+                let vectors = candidates[b].flatMap(index.vector) // (K, D)
+                let s = candidates[b].indices.map { c in
+                    (0..<D).reduce(0.0) { $0 + Double(qb[$1]) * Double(vectors[c * D + $1]) }
+                }
+                let value = options.objective.evaluate(retrieverScores: s, lm: lm[b])
+                loss += value.loss / Double(B)
+                let ds = value.scoreGradient.map { Float($0 / Double(B)) }
+                dq.withUnsafeMutableBufferPointer { out in
+                    vectors.withUnsafeBufferPointer { v in
+                        scoresBackward(dScores: ds, documents: v.baseAddress!, dimension: D,
+                                       dQuery: out.baseAddress! + b * D)
+                    }
+                }
+            }
+        }
+        try encoder.backward(batch.map(\.question), embeddingGradient: dq)
+        try encoder.step(learningRate: Float(learningRate))
+        return loss
+    }
+
+    /// In-batch DPR over the queries that have a gold chunk: positive = the first gold chunk,
+    /// negatives = the retrieved non-gold chunks of the whole batch. Adds into `dq`.
+    func contrastiveStep(batch: [QAExample], queries q: Tensor<Float>, searched: [[Int]],
+                         dq: inout Tensor<Float>) -> Double {
+        let D = encoder.dimension
+        let rows = batch.indices.filter { !batch[$0].goldChunks.isEmpty }
+        guard !rows.isEmpty else { return 0 }
+        let golds = Set(rows.flatMap { batch[$0].goldChunks })
+        var negativeIDs: [Int] = []
+        for b in rows { for id in searched[b] where !golds.contains(id) && !negativeIDs.contains(id) { negativeIDs.append(id) } }
+        let queries = rows.flatMap { q.row($0) } // (B', D)
+        // Candidates (B' + M, D): each query's positive first, then the hard negatives.
+        let candidates = rows.flatMap { index.vector(batch[$0].goldChunks[0]) } + negativeIDs.flatMap(index.vector)
+        var dRows = [Float](repeating: 0, count: rows.count * D) // (B', D)
+        let loss = queries.withUnsafeBufferPointer { qp in
+            candidates.withUnsafeBufferPointer { cp in
+                dRows.withUnsafeMutableBufferPointer { dp in
+                    contrastiveLoss(queries: qp.baseAddress!, candidates: cp.baseAddress!, positives: Array(0..<rows.count),
+                                    candidateCount: rows.count + negativeIDs.count, dimension: D,
+                                    temperature: options.objective.retrieverTemperature,
+                                    dQueries: dp.baseAddress!, dCandidates: nil)
+                }
+            }
+        }
+        // The loss is a mean over B' queries; rescale so it is a mean over the batch like the others.
+        let scale = Float(rows.count) / Float(batch.count)
+        for (r, b) in rows.enumerated() { for d in 0..<D { dq.scalars[b * D + d] += scale * dRows[r * D + d] } }
+        return Double(loss) * Double(scale)
+    }
+
+    /// RA-IT instances: each of the top-k chunks with the question and the answer; with
+    /// probability `oracleShare` an instance's chunk is swapped for a gold chunk.
+    func lmInstances(batchIndex: [Int], batch: [QAExample], searched: [[Int]]) -> [PromptAnswer] {
+        if options.lmSource == .raft { return batchIndex.flatMap { raftInstances[$0] } }
+        var out: [PromptAnswer] = []
+        for (b, e) in batch.enumerated() {
+            for id in searched[b].prefix(options.lmTopK) {
+                var chunk = id
+                if options.oracleShare > 0, !e.goldChunks.isEmpty, state.rng.bernoulli(options.oracleShare) {
+                    chunk = e.goldChunks[state.rng.int(below: e.goldChunks.count)]
+                }
+                out.append(scorer.template.pair(question: e.question, chunk: chunks[chunk], answer: e.target))
+            }
+        }
+        return out
+    }
+
+    /// Steps until the schedule is done or `shouldStop` says so after a step.
+    public func run(progress: ProgressHandler = silentProgress,
+                    afterStep: (StepMetrics) throws -> Bool = { _ in true }) throws {
+        while !isFinished {
+            let m = try step()
+            var metrics: [(String, Double)] = []
+            if let l = m.lmLoss { metrics.append(("lm_loss", l)) }
+            if let l = m.retrieverLoss { metrics.append(("r_loss", l)) }
+            metrics.append(("tok/s", m.tokensPerSecond))
+            let stage = options.schedule.stages(at: m.step, stepsPerStage: options.steps)
+            let name = stage.lm && stage.retriever ? "lm-ft+r-ft" : (stage.lm ? "lm-ft" : "r-ft")
+            let stop = progress(ProgressEvent(stage: name, done: state.step, total: options.totalSteps,
+                                              unit: "steps", metrics: metrics)) == .stop
+            if try !afterStep(m) || stop { return }
+        }
+    }
+}

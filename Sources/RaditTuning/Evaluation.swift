@@ -1,0 +1,35 @@
+import RaditEval
+
+/// Dev/test results of one (LM, retriever) pair.
+public struct EvaluationReport: Sendable, Equatable {
+    public var exactMatch: Double
+    public var f1: Double
+    /// Gold-passage recall@k (any gold chunk in the top k) of the current retriever, by k.
+    public var recall: [Int: Double]
+    public var predictions: [Prediction]
+    public var scores: [AnswerScore]
+}
+
+/// Evaluates answers (EM/F1 with SQuAD normalisation) and retrieval recall.
+public enum Evaluation {
+    /// `recallAt` lists the cut-offs; retrieval is skipped when it is empty or no example
+    /// has gold chunks.
+    public static func run(_ examples: [QAExample], reader: RetrievalReader, options: InferenceOptions,
+                           recallAt: [Int] = [1, 5]) throws -> EvaluationReport {
+        let predictions = try reader.answer(examples, options: options)
+        let scores = zip(predictions, examples).map { AnswerScore(prediction: $0.answer, golds: $1.answers) }
+        let n = Double(max(1, examples.count))
+        var recall: [Int: Double] = [:]
+        let withGold = examples.filter { !$0.goldChunks.isEmpty }
+        if let kMax = recallAt.max(), !withGold.isEmpty {
+            let (_, ids) = try reader.retrieve(withGold.map(\.question), k: min(kMax, reader.index.count))
+            for k in recallAt {
+                let hits = zip(withGold, ids).filter { e, r in r.prefix(k).contains { e.goldChunks.contains($0) } }.count
+                recall[k] = Double(hits) / Double(withGold.count)
+            }
+        }
+        return EvaluationReport(exactMatch: scores.reduce(0) { $0 + $1.exactMatch } / n,
+                                f1: scores.reduce(0) { $0 + $1.f1 } / n,
+                                recall: recall, predictions: predictions, scores: scores)
+    }
+}

@@ -1,0 +1,111 @@
+import RaditTensor
+
+// The engine talks to the LM and the retriever through these small protocols, so the same
+// loop drives the native Llama/BERT models, a remote LM, or the deterministic toys in tests.
+
+/// One (prompt, answer) pair to score or train on; the answer is the continuation.
+public struct PromptAnswer: Sendable, Hashable {
+    public var prompt: String
+    public var answer: String
+    public init(prompt: String, answer: String) {
+        self.prompt = prompt
+        self.answer = answer
+    }
+}
+
+/// `log p_LM(y | prompt)` of one pair: the sum over answer tokens and how many there were.
+public struct AnswerLogProb: Sendable, Equatable {
+    public var sum: Double
+    public var tokens: Int
+    public init(sum: Double, tokens: Int) {
+        self.sum = sum
+        self.tokens = tokens
+    }
+    /// Mean token log-probability (Atlas PDist's score); 0 for an empty answer.
+    public var mean: Double { tokens > 0 ? sum / Double(tokens) : 0 }
+}
+
+/// The one primitive (DESIGN §4): batched `log p(y | prompt)`.
+public protocol AnswerScorer: AnyObject {
+    /// Changes whenever the parameters change (a content hash of the checkpoint), so cached
+    /// scores of an older checkpoint are never served for a newer one.
+    var checkpointIdentity: String { get }
+    /// One result per pair, in order.
+    func score(_ pairs: [PromptAnswer]) throws -> [AnswerLogProb]
+}
+
+/// What one LM-ft step reports.
+public struct LMStepReport: Sendable, Equatable {
+    /// Mean loss per answer token over the batch.
+    public var loss: Double
+    /// Tokens processed (prompt + answer), for tokens/s.
+    public var tokens: Int
+    public init(loss: Double, tokens: Int) {
+        self.loss = loss
+        self.tokens = tokens
+    }
+}
+
+/// An LM that can be fine-tuned: one optimizer step on the answer-token loss of a batch.
+public protocol LMTrainer: AnswerScorer {
+    func trainStep(_ batch: [PromptAnswer], learningRate: Float) throws -> LMStepReport
+}
+
+/// Greedy answer generation, for inference.
+public protocol AnswerGenerator: AnyObject {
+    func generate(_ prompts: [String], maxTokens: Int) throws -> [String]
+}
+
+/// The retriever's trainable side: the query encoder (Atlas/RA-DIT query-side tuning).
+public protocol QueryEncoder: AnyObject {
+    /// Embedding width D.
+    var dimension: Int { get }
+    /// Query embeddings, one row per query: (Nq, D).
+    func embed(_ queries: [String]) throws -> Tensor<Float>
+    /// Adds dL/d(parameters) given dL/d(embeddings) (Nq, D) for the same queries.
+    func backward(_ queries: [String], embeddingGradient: Tensor<Float>) throws
+    /// One optimizer step on the accumulated gradients, which are then cleared.
+    func step(learningRate: Float) throws
+}
+
+/// The searchable chunk embeddings (a dense index over the document encoder's vectors).
+public protocol ChunkIndex: AnyObject {
+    var count: Int { get }
+    /// Top-k by inner product for each query row: scores (Nq, k) descending, chunk ids.
+    func search(_ queries: Tensor<Float>, k: Int) throws -> (scores: Tensor<Float>, ids: [[Int]])
+    /// The stored vector of one chunk, (D); R-ft needs it for dL/dq = Σ_c dL/ds_c · d_c.
+    func vector(_ id: Int) -> [Float]
+}
+
+/// Where a checkpointed tensor lives in `ckpt-<step>.h5` (DESIGN §6).
+public enum CheckpointSection: String, Sendable, CaseIterable {
+    case params = "params"
+    case optimM = "optim/m"
+    case optimV = "optim/v"
+    /// Other exact state a component needs (step counters, LoRA masks), as Float tensors.
+    case extra = "state/extra"
+}
+
+/// One named tensor of a component's training state.
+public struct CheckpointTensor: Sendable, Equatable {
+    public var section: CheckpointSection
+    public var name: String
+    public var tensor: Tensor<Float>
+    public init(_ section: CheckpointSection, _ name: String, _ tensor: Tensor<Float>) {
+        self.section = section
+        self.name = name
+        self.tensor = tensor
+    }
+    /// `section/name`, the key used by `restore`.
+    public var key: String { "\(section.rawValue)/\(name)" }
+}
+
+/// A component whose whole training state (parameters, optimizer moments, step counters)
+/// can be written to a checkpoint and read back exactly.
+public protocol Checkpointable: AnyObject {
+    /// Named tensors in a deterministic order; names are stable across runs and hold no '/'.
+    func checkpointTensors() -> [CheckpointTensor]
+    /// Restores from tensors keyed by `CheckpointTensor.key`; throws naming a missing or
+    /// mis-shaped tensor.
+    func restore(from tensors: [String: Tensor<Float>]) throws
+}

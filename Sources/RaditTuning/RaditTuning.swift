@@ -1,1 +1,0 @@
-// RaditTuning: see ../shared/DESIGN.md §2 for what this layer holds.

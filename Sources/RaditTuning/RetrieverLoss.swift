@@ -1,0 +1,79 @@
+import Foundation
+import RaditModels
+
+/// The R-ft objective.
+public enum RetrieverLossKind: String, Sendable, CaseIterable, Codable {
+    /// LM-supervised retrieval: KL between p_R and p_LSR (direction configurable).
+    case lsr
+    /// EMDR²: −log Σ_c p_LM(y|c∘x) p_R(c|x).
+    case emdr
+    /// Supervised baseline: in-batch DPR with the retrieved non-gold chunks as hard negatives.
+    case contrastive
+}
+
+/// Numerically stable softmax of `x / temperature`.
+public func softmax(_ x: [Double], temperature: Double = 1) -> [Double] {
+    guard let m = x.map({ $0 / temperature }).max() else { return [] }
+    let e = x.map { Foundation.exp($0 / temperature - m) }
+    let z = e.reduce(0, +)
+    return e.map { $0 / z }
+}
+
+/// log Σ exp(x), stable.
+public func logSumExp(_ x: [Double]) -> Double {
+    guard let m = x.max(), m.isFinite else { return x.max() ?? -.infinity }
+    return m + Foundation.log(x.reduce(0) { $0 + Foundation.exp($1 - m) })
+}
+
+/// Loss of one query over its K candidates and dL/ds for the K retriever scores s.
+public struct RetrieverLossValue: Sendable, Equatable {
+    public var loss: Double
+    /// (K) dL/ds_c, where s_c is the raw retriever score (before dividing by τ_R).
+    public var scoreGradient: [Double]
+}
+
+/// The R-ft objective as configured: which loss, KL direction, LM score mode and the two
+/// temperatures. The losses themselves are the retriever layer's (RaditModels/Retriever).
+public struct RetrieverObjective: Sendable, Equatable {
+    public var kind: RetrieverLossKind
+    public var direction: KLDirection
+    public var scoreMode: LSRScoreMode
+    /// τ_R in p_R = softmax(s / τ_R).
+    public var retrieverTemperature: Double
+    /// τ_LM in p_LSR = softmax(g / τ_LM).
+    public var lmTemperature: Double
+
+    public init(kind: RetrieverLossKind = .lsr, direction: KLDirection = .targetToRetriever,
+                scoreMode: LSRScoreMode = .prob, retrieverTemperature: Double = 1, lmTemperature: Double = 1) {
+        self.kind = kind
+        self.direction = direction
+        self.scoreMode = scoreMode
+        self.retrieverTemperature = retrieverTemperature
+        self.lmTemperature = lmTemperature
+    }
+
+    /// log p_LSR(c | x, y) = log softmax_c(g / τ_LM): the stop-gradient target.
+    public func lsrTargetLog(_ lm: [AnswerLogProb]) -> [Double] {
+        lsrTargetLogProbabilities(logProbs: lm.map(\.sum), answerTokens: lm.first?.tokens ?? 1,
+                                  mode: scoreMode, lmTemperature: lmTemperature)
+    }
+
+    /// p_LSR(c | x, y).
+    public func lsrTarget(_ lm: [AnswerLogProb]) -> [Double] { lsrTargetLog(lm).map { Foundation.exp($0) } }
+
+    /// Per-query loss and dL/ds for `lsr` and `emdr` (`contrastive` is a batch loss; the
+    /// tuner calls the retriever layer's in-batch DPR loss for it).
+    public func evaluate(retrieverScores s: [Double], lm: [AnswerLogProb]) -> RetrieverLossValue {
+        let r: ScoreLoss<Double>
+        switch kind {
+        case .lsr:
+            r = lsrLoss(scores: s, targetLogProbs: lsrTargetLog(lm), direction: direction,
+                        retrieverTemperature: retrieverTemperature)
+        case .emdr:
+            r = emdr2Loss(scores: s, logProbs: lm.map(\.sum), retrieverTemperature: retrieverTemperature)
+        case .contrastive:
+            preconditionFailure("contrastive is a batch loss; DualTuner computes it with contrastiveLoss")
+        }
+        return RetrieverLossValue(loss: r.value, scoreGradient: r.dScores)
+    }
+}

@@ -1,0 +1,181 @@
+import RaditEval
+import RaditTestSupport
+import RaditTensor
+@testable import RaditTuning
+import XCTest
+
+final class DualTunerTests: XCTestCase {
+    let kb = ToyKB()
+
+    func options(_ schedule: TuningSchedule, steps: Int = 60) -> TuningOptions {
+        var o = TuningOptions()
+        o.schedule = schedule
+        o.steps = steps
+        o.batchSize = 4
+        o.candidates = 4
+        o.lmTopK = 2
+        o.objective = RetrieverObjective(kind: .lsr, scoreMode: .logprob, retrieverTemperature: 0.1, lmTemperature: 1)
+        o.lmRate = .constant(peak: 0.5)
+        o.retrieverRate = .constant(peak: 0.3)
+        o.seed = 11
+        return o
+    }
+
+    func tuner(_ o: TuningOptions, cache: ScoreCache = ScoreCache()) throws -> (DualTuner, ToyLM, ToyEncoder, ToyIndex) {
+        let (lm, enc, index) = try toyModels(kb)
+        let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks,
+                              train: kb.train, template: PromptFormat(), cache: cache)
+        return (t, lm, enc, index)
+    }
+
+    func evaluate(_ t: DualTuner, _ lm: ToyLM) throws -> EvaluationReport {
+        let reader = RetrievalReader(generator: lm, scorer: t.scorer, encoder: t.encoder, index: t.index, chunks: kb.chunks)
+        var io = InferenceOptions()
+        io.k = 2
+        io.temperature = 0.1
+        return try Evaluation.run(kb.dev, reader: reader, options: io, recallAt: [1, 2])
+    }
+
+    /// Acceptance: lockstep improves dev EM over the untuned pair and dev recall@1.
+    func testLockstepImprovesDevEMAndRecall() throws {
+        let (t, lm, _, _) = try tuner(options(.lockstep))
+        let base = try evaluate(t, lm)
+        try t.run()
+        let tuned = try evaluate(t, lm)
+        XCTAssertGreaterThan(tuned.exactMatch, base.exactMatch + 0.2, "EM \(base.exactMatch) → \(tuned.exactMatch)")
+        XCTAssertGreaterThan(tuned.recall[1]!, base.recall[1]!, "recall@1 \(base.recall[1]!) → \(tuned.recall[1]!)")
+    }
+
+    func testLMOnlyLeavesRetrieverByteIdentical() throws {
+        let (t, lm, enc, _) = try tuner(options(.lmOnly, steps: 10))
+        let before = enc.table.map(\.bitPattern)
+        let lmBefore = lm.bias
+        try t.run()
+        XCTAssertEqual(enc.table.map(\.bitPattern), before)
+        XCTAssertNotEqual(lm.bias, lmBefore)
+    }
+
+    func testRetrieverOnlyLeavesLMByteIdentical() throws {
+        let (t, lm, enc, _) = try tuner(options(.retrieverOnly, steps: 10))
+        let before = lm.bias.map(\.bitPattern) + [lm.alpha.bitPattern]
+        let encBefore = enc.table
+        try t.run()
+        XCTAssertEqual(lm.bias.map(\.bitPattern) + [lm.alpha.bitPattern], before)
+        XCTAssertNotEqual(enc.table, encBefore)
+    }
+
+    /// Acceptance: the LSR target of a batch equals the softmax of scores computed
+    /// independently by the LM's scoring API (not through the cache).
+    func testLSRTargetEqualsSoftmaxOfIndependentScores() throws {
+        let (t, lm, enc, index) = try tuner(options(.lockstep))
+        let batch = Array(kb.train.prefix(3))
+        let q = try enc.embed(batch.map(\.question))
+        let ids = try index.search(q, k: 4).ids
+        let cached = try t.scorePairs(batch, ids)
+        let fresh = ToyLM(vocab: kb.vocab, alpha: lm.alpha)
+        let template = PromptFormat()
+        for (b, e) in batch.enumerated() {
+            let direct = try fresh.score(ids[b].map { template.pair(question: e.question, chunk: kb.chunks[$0], answer: e.target) })
+            XCTAssertEqual(cached[b], direct)
+            let expected = softmax(direct.map(\.sum))
+            // Same scores bit for bit; the target is their softmax up to Double rounding.
+            assertClose(t.options.objective.lsrTarget(cached[b]), expected, tolerance: 1e-14, "LSR target")
+        }
+    }
+
+    /// Acceptance: a second run with a warm cache does no LM scoring for seen pairs.
+    func testWarmCacheDoesNoRescoring() throws {
+        let cache = ScoreCache()
+        let (first, lm1, _, _) = try tuner(options(.retrieverOnly, steps: 8), cache: cache)
+        try first.run()
+        XCTAssertGreaterThan(lm1.scoredPairs, 0)
+        XCTAssertGreaterThan(cache.count, 0)
+        // Through the HDF5 cache file, as a second process would see it.
+        let url = Fixtures.temporaryDirectory("cache").appendingPathComponent("lsr-cache.h5")
+        try ScoreCacheFile.write(cache, to: url)
+        let reloaded = try ScoreCacheFile.read(url)
+        XCTAssertEqual(reloaded.entries, cache.entries)
+        let (second, lm2, _, _) = try tuner(options(.retrieverOnly, steps: 8), cache: reloaded)
+        try second.run()
+        XCTAssertEqual(lm2.scoreCalls, 0)
+        XCTAssertEqual(lm2.scoredPairs, 0)
+        XCTAssertEqual(second.scorer.counts.scored, 0)
+        XCTAssertEqual(second.scorer.counts.hits, second.scorer.counts.requested)
+    }
+
+    /// The `cached` schedule scores the base LM once per (example, candidate) and never
+    /// again, even while the LM is being tuned.
+    func testCachedScheduleScoresOnlyOnce() throws {
+        let (t, lm, _, _) = try tuner(options(.cached, steps: 20))
+        try t.prepareFixedTargets()
+        let prepared = lm.scoredPairs
+        XCTAssertEqual(prepared, kb.train.count * 4)
+        try t.run(afterStep: { $0.step < 9 })
+        XCTAssertEqual(lm.scoredPairs, prepared)
+        // The fixed targets travel in the checkpoint: a resumed run scores nothing.
+        let url = Fixtures.temporaryDirectory("cached").appendingPathComponent("ckpt.h5")
+        try CheckpointFile.write(try t.snapshot(), to: url)
+        let (u, lm2, _, _) = try tuner(options(.cached, steps: 20))
+        try u.restore(try CheckpointFile.read(url, seed: 11))
+        XCTAssertEqual(u.state.fixed, t.state.fixed)
+        try u.run()
+        XCTAssertEqual(lm2.scoredPairs, 0)
+    }
+
+    /// Every R-ft loss steps the encoder and gives a finite loss through the whole loop.
+    func testEveryRetrieverLossRuns() throws {
+        for kind in RetrieverLossKind.allCases {
+            var o = options(.retrieverOnly, steps: 3)
+            o.objective.kind = kind
+            let (t, _, enc, _) = try tuner(o)
+            let before = enc.table
+            var losses: [Double] = []
+            try t.run(afterStep: { losses.append($0.retrieverLoss!); return true })
+            XCTAssertTrue(losses.allSatisfy(\.isFinite), "\(kind) \(losses)")
+            XCTAssertNotEqual(enc.table, before, "\(kind)")
+        }
+    }
+
+    func testSequentialRunsBothStages() throws {
+        let (t, _, _, _) = try tuner(options(.sequentialRetrieverFirst, steps: 3))
+        var seen: [(Bool, Bool)] = []
+        try t.run(afterStep: { m in seen.append((m.lmLoss != nil, m.retrieverLoss != nil)); return true })
+        XCTAssertEqual(seen.map(\.0), [false, false, false, true, true, true])
+        XCTAssertEqual(seen.map(\.1), [true, true, true, false, false, false])
+    }
+
+    /// Stop after m steps, restore the snapshot into fresh models, finish: bit-identical
+    /// parameters and metrics to an uninterrupted run (the in-process half of resume).
+    func testResumeFromSnapshotIsBitIdentical() throws {
+        var o = options(.lockstep, steps: 12)
+        o.oracleShare = 0.3
+        let (full, _, _, _) = try tuner(o)
+        var fullMetrics: [[Double]] = []
+        try full.run(afterStep: { fullMetrics.append($0.deterministic); return true })
+
+        let (a, _, _, _) = try tuner(o)
+        var metrics: [[Double]] = []
+        try a.run(afterStep: { metrics.append($0.deterministic); return $0.step < 4 })
+        let dir = Fixtures.temporaryDirectory("resume")
+        let url = dir.appendingPathComponent("ckpt.h5")
+        try CheckpointFile.write(try a.snapshot(), to: url)
+        let (b, _, _, _) = try tuner(o)
+        try b.restore(try CheckpointFile.read(url, seed: o.seed))
+        try b.run(afterStep: { metrics.append($0.deterministic); return true })
+        XCTAssertEqual(try b.snapshot().tensors.map { $0.tensor.scalars.map(\.bitPattern) },
+                       try full.snapshot().tensors.map { $0.tensor.scalars.map(\.bitPattern) })
+        XCTAssertEqual(b.state, full.state)
+        XCTAssertEqual(metrics.map { $0.map(\.bitPattern) }, fullMetrics.map { $0.map(\.bitPattern) })
+    }
+
+    func testBadOptionsFailBeforeWork() throws {
+        var o = options(.lockstep)
+        o.lmTopK = 5
+        XCTAssertThrowsError(try tuner(o)) { e in
+            XCTAssertTrue("\(e)".contains("train.lm_top_k"), "\(e)")
+        }
+        o.lmTopK = 2
+        o.candidates = 1000
+        XCTAssertThrowsError(try tuner(o)) { e in XCTAssertTrue("\(e)".contains("train.candidates"), "\(e)") }
+    }
+}

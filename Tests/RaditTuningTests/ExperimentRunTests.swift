@@ -1,0 +1,95 @@
+import Foundation
+import RaditBase
+import RaditExperiments
+import RaditTestSupport
+@testable import RaditTuning
+import XCTest
+
+/// Builds the toy KB and models from a config, deterministically (as the native backend must).
+struct ToyBackend: ExperimentBackend {
+    func build(_ config: ExperimentConfig, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
+        let kb = ToyKB(entities: config.int("data.entities"), seed: UInt64(config.int("data.seed")))
+        let (lm, enc, index) = try toyModels(kb)
+        return ExperimentSetup(lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: kb.train, dev: kb.dev)
+    }
+}
+
+final class ExperimentRunTests: XCTestCase {
+    let toml = """
+        [data]
+        entities = 16
+        [train]
+        steps = 12
+        batch_size = 4
+        candidates = 4
+        lm_top_k = 2
+        score_mode = "logprob"
+        lm_temperature = 1.0
+        lm_lr = 0.5
+        retriever_lr = 0.3
+        lr_schedule = "constant"
+        oracle_share = 0.25
+        checkpoint_every = 5
+        eval_every = 4
+        [eval]
+        top_k = 2
+        recall_at = [1, 2]
+        """
+
+    func config() throws -> ExperimentConfig {
+        var c = try ExperimentConfig.parse(toml, file: "toy.toml")
+        try c.apply(overrides: ["retriever.model=/", "lm.model=/"])
+        return c
+    }
+
+    func testRunWritesFilesAndTable() throws {
+        let dir = Fixtures.temporaryDirectory("run").appendingPathComponent("toy")
+        let run = try ExperimentRun(create: dir, config: try config(), overrides: ["retriever.model=/", "lm.model=/"], root: dir)
+        let results = try XCTUnwrap(try run.execute(backend: ToyBackend(), root: dir))
+        XCTAssertEqual(run.metrics.count, 12)
+        for name in ["run.h5", "base.h5", "best.h5", "lsr-cache.h5", "ckpt-00000012.h5", "ckpt-00000010.h5"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), name)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("ckpt-00000005.h5").path), "pruned")
+        XCTAssertNotNil(results.em[0][0])
+        XCTAssertNotNil(results.em[1][1])
+        XCTAssertEqual(results.predictions.count, ToyKB(entities: 16, seed: 0).dev.count)
+        XCTAssertTrue(results.table().contains("| LM-ft |"))
+        // A second run into the same folder is refused; resume is the way.
+        XCTAssertThrowsError(try ExperimentRun(create: dir, config: try config(), overrides: [], root: dir))
+    }
+
+    /// Interrupt after step 7, lose everything after the step-5 checkpoint (as a crash
+    /// would), resume: bit-identical parameters and metrics to an uninterrupted run.
+    func testResumeAfterCrashIsBitIdentical() throws {
+        let base = Fixtures.temporaryDirectory("resume-run")
+        let full = base.appendingPathComponent("full")
+        let fullRun = try ExperimentRun(create: full, config: try config(), overrides: [], root: full)
+        let fullResults = try fullRun.execute(backend: ToyBackend(), root: full)
+
+        let cut = base.appendingPathComponent("cut")
+        let first = try ExperimentRun(create: cut, config: try config(), overrides: ["retriever.model=/", "lm.model=/"], root: cut)
+        XCTAssertNil(try first.execute(backend: ToyBackend(), root: cut, progress: { $0.done >= 7 ? .stop : .proceed }))
+        try FileManager.default.removeItem(at: cut.appendingPathComponent("ckpt-00000007.h5"))
+        let resumed = try ExperimentRun(resume: cut, root: cut)
+        let resumedResults = try resumed.execute(backend: ToyBackend(), root: cut)
+
+        XCTAssertEqual(resumed.metrics.deterministicBits, fullRun.metrics.deterministicBits)
+        let a = try CheckpointFile.read(full.appendingPathComponent("ckpt-00000012.h5"), seed: 0)
+        let b = try CheckpointFile.read(cut.appendingPathComponent("ckpt-00000012.h5"), seed: 0)
+        XCTAssertEqual(a.tensors.map { $0.tensor.scalars.map(\.bitPattern) }, b.tensors.map { $0.tensor.scalars.map(\.bitPattern) })
+        XCTAssertEqual(a.state, b.state)
+        XCTAssertEqual(fullResults?.em, resumedResults?.em)
+        XCTAssertEqual(fullResults?.predictions, resumedResults?.predictions)
+    }
+
+    func testBadConfigFailsBeforeAnyWork() throws {
+        let dir = Fixtures.temporaryDirectory("bad-run").appendingPathComponent("bad")
+        var c = try config()
+        try c.apply(overrides: ["train.lm_top_k=9"])
+        XCTAssertThrowsError(try ExperimentRun(create: dir, config: c, overrides: [], root: dir)) { e in
+            XCTAssertTrue("\(e)".contains("train.lm_top_k"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path), "nothing was created")
+    }
+}

@@ -1,6 +1,0 @@
-import RaditTuning
-import XCTest
-
-final class TuningPlaceholderTests: XCTestCase {
-    func testModuleLinks() { XCTAssertTrue(true) }
-}
