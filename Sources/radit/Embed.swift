@@ -68,8 +68,11 @@ struct Embed: ParsableCommand {
             return
         }
         let partial = try PartialEmbeddings(url: partialURL, identity: identity)
-        let progress = ProgressPrinter(total: chunks.count, unit: "passages")
-        progress.show(done: partial.rowsDone)
+        let progress = ProgressRenderer()
+        func report(_ done: Int) {
+            _ = progress.handle(ProgressEvent(stage: "embed", done: done, total: chunks.count, unit: "passages"))
+        }
+        report(partial.rowsDone)
         var row = partial.rowsDone
         while row < chunks.count {
             let end = min(chunks.count, row + commitRows)
@@ -77,7 +80,7 @@ struct Embed: ParsableCommand {
             let block = try encoder.encode(texts, batchSize: batchSize)
             try partial.append(block)
             row = end
-            progress.show(done: row)
+            report(row)
         }
         progress.finish()
         try writeHDF5(outURL, identity: identity, ids: chunks.map(\.id), partial: partial)
@@ -251,37 +254,5 @@ enum CorpusJSONL {
             chunks.append(Chunk(id: id, title: object["title"] as? String ?? "", text: text))
         }
         return chunks
-    }
-}
-
-/// Progress on stdout: a bar on a terminal, JSON lines otherwise (for scripts and tests).
-final class ProgressPrinter {
-    let total: Int
-    let unit: String
-    let isTerminal = isatty(STDOUT_FILENO) != 0
-    let start = Date()
-    private var first: Int?
-
-    init(total: Int, unit: String) { self.total = total; self.unit = unit }
-
-    func show(done: Int) {
-        if first == nil { first = done }
-        let elapsed = Date().timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done - (first ?? 0)) / elapsed : 0
-        if isTerminal {
-            let width = 30
-            let filled = total > 0 ? width * done / total : width
-            let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-            emit("\rembed [\(bar)] \(done)/\(total) \(unit) \(String(format: "%.1f", rate))/s")
-        } else {
-            emit("{\"stage\":\"embed\",\"done\":\(done),\"total\":\(total),\"unit\":\"\(unit)\",\"rate\":\(String(format: "%.2f", rate))}\n")
-        }
-    }
-
-    func finish() { if isTerminal { emit("\n") } }
-
-    /// Unbuffered, so a reader of a pipe sees each line as its block commits.
-    private func emit(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

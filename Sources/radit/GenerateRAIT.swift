@@ -22,13 +22,15 @@ struct GenerateRAIT: ParsableCommand {
     @Option(help: "Output folder.") var out: String
 
     func run() throws {
+        let progress = ProgressRenderer()
+        defer { progress.finish() }
         let input = try GenerationInput.load(data, split: split)
         let builder = try RAITBuilder(k: k, template: try PromptTemplate(template), mode: mode, goldShare: goldShare, seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let file = outURL.appendingPathComponent("rait.jsonl")
         let ranker = BM25Ranker(corpus: input.dataset.corpus)
         let summary = try builder.write(input.dataset.queries.examples, corpus: input.dataset.corpus, ranker: ranker,
-                                        to: file, progress: cliProgress)
+                                        to: file, progress: progress.handle)
         let instances = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map {
             try JSONDecoder().decode(RAITInstance.self, from: Data($0.utf8))
         }

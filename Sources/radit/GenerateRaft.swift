@@ -60,6 +60,8 @@ struct GenerateRaft: ParsableCommand {
     var system: String = "Answer the question using the documents. Quote the evidence, then give the final answer after <ANSWER>:."
 
     func run() throws {
+        let progress = ProgressRenderer()
+        defer { progress.finish() }
         let input = try GenerationInput.load(data, split: split)
         let builder = try RaftBuilder(oracleProbability: p, distractors: distractors, seed: seed)
         let distractorSource: DistractorSource
@@ -72,7 +74,7 @@ struct GenerateRaft: ParsableCommand {
         let file = outURL.appendingPathComponent("raft.jsonl")
         let summary = try builder.write(input.dataset.queries.examples, corpus: input.dataset.corpus,
                                         source: distractorSource, supporting: input.supporting, to: file,
-                                        progress: cliProgress)
+                                        progress: progress.handle)
         let instances = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map {
             try JSONDecoder().decode(RaftInstance.self, from: Data($0.utf8))
         }

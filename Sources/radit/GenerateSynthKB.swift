@@ -18,9 +18,11 @@ struct GenerateSynthKB: ParsableCommand {
     var heldOut: Double = 0.1
 
     func run() throws {
+        let progress = ProgressRenderer()
+        defer { progress.finish() }
         let config = SynthKBConfig(entities: entities, seed: seed, nearDuplicateRate: nearDuplicateRate,
                                    heldOutFraction: heldOut)
-        let kb = try SynthKB.generate(config, progress: cliProgress)
+        let kb = try SynthKB.generate(config, progress: progress.handle)
         try kb.write(to: URL(fileURLWithPath: out))
         let perSplit = SynthSplit.allCases.map { s in "\(s.rawValue)=\(kb.questions.filter { $0.split == s }.count)" }
         print("SynthKB: \(kb.documents.count) documents, \(kb.questions.count) questions "

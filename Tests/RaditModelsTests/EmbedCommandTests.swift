@@ -43,8 +43,9 @@ final class EmbedCommandTests: XCTestCase {
         p.executableURL = binary
         p.arguments = args
         let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
+        // Progress (JSON lines when not on a terminal) goes to stderr.
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = pipe
         try p.run()
         var killed = false
         if let killAfterRows {

@@ -30,12 +30,23 @@ enum ArenaCheckpoint {
             }
             return tensor.scalars
         }
-        let hasMoments = !state.m.isEmpty
+        // Moments come from the checkpoint, not from this arena: a freshly loaded model (a
+        // resumed run) has none yet, and dropping the saved ones would restart AdamW.
+        let savedMoments = state.names.indices.contains { i in
+            state.trainable[i] && t["\(CheckpointSection.optimM.rawValue)/\(prefix)\(state.names[i])"] != nil
+        }
+        if savedMoments && state.m.isEmpty {
+            state.m = state.shapes.map { [Float](repeating: 0, count: $0.reduce(1, *)) }
+            state.v = state.m
+        } else if !savedMoments {
+            state.m = []  // saved before the first step: AdamW starts from zero moments
+            state.v = []
+        }
         for (i, name) in state.names.enumerated() where state.trainable[i] {
             state.values[i] = try get(.params, name, state.shapes[i])
-            if hasMoments {
-                state.m[i] = (try? get(.optimM, name, state.shapes[i])) ?? state.m[i]
-                state.v[i] = (try? get(.optimV, name, state.shapes[i])) ?? state.v[i]
+            if savedMoments {
+                state.m[i] = try get(.optimM, name, state.shapes[i])
+                state.v[i] = try get(.optimV, name, state.shapes[i])
             }
         }
         state.step = Int(try get(.extra, "optimizer_step", [1])[0])
