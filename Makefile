@@ -21,6 +21,8 @@ build: bootstrap
 quickstart: models build
 	$(RADIT) --version
 	$(RADIT) smoke
+	@# --overwrite: re-running quickstart replaces runs/quickstart instead of failing.
+	$(RADIT) run experiments/quickstart.toml --overwrite
 
 test: models
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests

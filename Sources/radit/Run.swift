@@ -30,9 +30,15 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the resolved config and check it, then stop.")
     var dryRun = false
 
+    @Flag(help: "Replace an existing run of the same name (its folder is deleted first) instead of failing.")
+    var overwrite = false
+
     func validate() throws {
         if (config == nil) == (resume == nil) {
             throw ValidationError("give either a CONFIG file or --resume runs/<name>")
+        }
+        if resume != nil && overwrite {
+            throw ValidationError("--overwrite starts a new run; it cannot be combined with --resume")
         }
         if resume != nil && !overrides.isEmpty {
             throw ValidationError("--set cannot change a run being resumed; it continues with its stored config")
@@ -56,8 +62,15 @@ struct Run: ParsableCommand {
                 return
             }
             let runName = name ?? url.deletingPathExtension().lastPathComponent
-            experiment = try ExperimentRun(create: URL(fileURLWithPath: runsDir).appendingPathComponent(runName),
-                                           config: c, overrides: overrides, root: root)
+            let directory = URL(fileURLWithPath: runsDir).appendingPathComponent(runName)
+            // Only a folder that holds a run is deleted, so a mistyped --runs-dir cannot wipe
+            // anything else.
+            if overwrite && FileManager.default.fileExists(atPath: directory.appendingPathComponent("run.h5").path) {
+                try c.validate(root: root)
+                try FileManager.default.removeItem(at: directory)
+                print("Replacing \(directory.path)")
+            }
+            experiment = try ExperimentRun(create: directory, config: c, overrides: overrides, root: root)
         }
         let progress = ProgressRenderer()
         defer { progress.finish() }

@@ -101,6 +101,10 @@ final class ConfigTests: XCTestCase {
         XCTAssertTrue(invalid(["lm.template=\"Q: {x}\""]).contains("lm.template"))
         XCTAssertTrue(invalid(["data.source=beir"]).contains("data.path"))
         XCTAssertTrue(invalid(["retriever.tune=both"]).contains("`retriever.tune` = \"both\" is not supported"))
+        XCTAssertTrue(invalid(["retriever.trainable_layers=-1"]).contains("`retriever.trainable_layers` is -1"))
+        XCTAssertTrue(invalid(["train.lm_source=raft"]).contains("`train.raft_p` is required"))
+        XCTAssertTrue(invalid(["train.lm_source=raft", "train.raft_p=1.5", "train.raft_distractors=1"])
+            .contains("`train.raft_p` P = 1.5 is outside [0, 1]"))
         // A sweep value is validated too.
         XCTAssertTrue(error {
             try ExperimentConfig.parse("[sweep]\n\"train.oracle_share\" = [0.5, 2.0]").validate(root: root)

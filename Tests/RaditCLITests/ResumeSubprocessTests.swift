@@ -97,4 +97,26 @@ final class ResumeSubprocessTests: XCTestCase {
         }
         XCTAssertEqual(try results(full).map(\.bitPattern), try results(cut).map(\.bitPattern))
     }
+
+    /// `make quickstart` re-runs into the same folder: `--overwrite` replaces the old run,
+    /// without it a second run is refused (resume is the way to continue one).
+    func testOverwriteReplacesAnExistingRun() throws {
+        let radit = try binary()
+        let dir = Fixtures.temporaryDirectory("overwrite")
+        let config = Fixtures.repoRoot.appendingPathComponent("experiments/tiny.toml").path
+        let sets = ["train.steps=2", "train.checkpoint_every=0", "train.eval_every=0", "data.dev_limit=2",
+                    "eval.table=false", "eval.max_tokens=1"].flatMap { ["--set", $0] }
+        let args = ["run", config, "--runs-dir", "runs", "--name", "again"] + sets
+        try runToEnd(radit, args, in: dir)
+        let (p, err) = try launch(radit, args, in: dir)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertNotEqual(p.terminationStatus, 0, "a second run into runs/again must be refused")
+        XCTAssertTrue(message.contains("runs/again"), message)
+        let stray = dir.appendingPathComponent("runs/again/stray.txt")
+        try Data("old".utf8).write(to: stray)
+        try runToEnd(radit, args + ["--overwrite"], in: dir)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stray.path), "the old run folder was replaced")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs/again/run.h5").path))
+    }
 }

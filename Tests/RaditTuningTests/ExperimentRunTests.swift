@@ -10,7 +10,9 @@ struct ToyBackend: ExperimentBackend {
     func build(_ config: ExperimentConfig, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
         let kb = ToyKB(entities: config.int("data.entities"), seed: UInt64(config.int("data.seed")))
         let (lm, enc, index) = try toyModels(kb)
-        return ExperimentSetup(lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: kb.train, dev: kb.dev)
+        let raft = config.string("train.lm_source") == "raft"
+            ? try RaftTraining.instances(config, chunks: kb.chunks, train: kb.train, format: try config.promptFormat) : []
+        return ExperimentSetup(lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: kb.train, dev: kb.dev, raft: raft)
     }
 }
 
@@ -89,6 +91,63 @@ final class ExperimentRunTests: XCTestCase {
         try c.apply(overrides: ["train.lm_top_k=9"])
         XCTAssertThrowsError(try ExperimentRun(create: dir, config: c, overrides: [], root: dir)) { e in
             XCTAssertTrue("\(e)".contains("train.lm_top_k"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path), "nothing was created")
+    }
+
+    /// RAFT as the LM-ft data: P = 1 puts the gold chunk in every instance, P = 0 in none;
+    /// each instance holds n distractors beside the gold (n + 1 without it).
+    func testRaftInstancesFollowPAndN() throws {
+        let kb = ToyKB(entities: 16, seed: 0)
+        func instances(p: Double, n: Int) throws -> [[PromptAnswer]] {
+            var c = try config()
+            try c.apply(overrides: ["train.lm_source=raft", "train.raft_p=\(p)", "train.raft_distractors=\(n)"])
+            return try RaftTraining.instances(c, chunks: kb.chunks, train: kb.train, format: try c.promptFormat)
+        }
+        let format = try config().promptFormat
+        for (p, n) in [(1.0, 2), (0.0, 3)] {
+            let lists = try instances(p: p, n: n)
+            XCTAssertEqual(lists.count, kb.train.count)
+            for (e, list) in zip(kb.train, lists) {
+                XCTAssertEqual(list.count, 1)
+                let prompt = list[0].prompt
+                let gold = kb.chunks.texts[e.goldChunks[0]]
+                XCTAssertEqual(prompt.contains(gold + format.chunkSeparator) || prompt.contains(gold + "\n"), p == 1, "P = \(p): \(prompt)")
+                let present = kb.chunks.texts.filter { prompt.contains($0 + format.chunkSeparator) || prompt.contains($0 + "\n") }.count
+                XCTAssertEqual(present, n + 1, prompt)
+                XCTAssertEqual(list[0].answer, format.completion(e.target))
+            }
+        }
+        // Deterministic (resume relies on it), and P changes which instances hold the gold.
+        XCTAssertEqual(try instances(p: 0.5, n: 2), try instances(p: 0.5, n: 2))
+    }
+
+    /// A whole run with RAFT instances as LM-ft data: it trains the LM (the loss is over the
+    /// RAFT prompts) and still tunes the retriever by LSR.
+    func testRunWithRaftInstances() throws {
+        let dir = Fixtures.temporaryDirectory("raft-run").appendingPathComponent("raft")
+        let sets = ["retriever.model=/", "lm.model=/", "train.lm_source=raft", "train.raft_p=0.8", "train.raft_distractors=2",
+                    "eval.table=false", "train.eval_every=0"]
+        var c = try ExperimentConfig.parse(toml, file: "toy.toml")
+        try c.apply(overrides: sets)
+        let run = try ExperimentRun(create: dir, config: c, overrides: sets, root: dir)
+        let results = try XCTUnwrap(try run.execute(backend: ToyBackend(), root: dir))
+        XCTAssertEqual(run.metrics.count, 12)
+        XCTAssertFalse(run.metrics.series["lm_loss"]!.contains { $0.isNaN })
+        XCTAssertNotNil(results.em[1][1])
+    }
+
+    func testRaftNeedsPInRange() throws {
+        let dir = Fixtures.temporaryDirectory("raft-bad").appendingPathComponent("bad")
+        for (sets, key) in [(["train.lm_source=raft", "train.raft_distractors=2"], "`train.raft_p` is required"),
+                            (["train.lm_source=raft", "train.raft_p=1.5", "train.raft_distractors=2"], "`train.raft_p` P = 1.5 is outside [0, 1]"),
+                            (["train.lm_source=raft", "train.raft_p=-0.2", "train.raft_distractors=2"], "`train.raft_p` P = -0.2"),
+                            (["train.lm_source=raft", "train.raft_p=0.5"], "`train.raft_distractors` is required")] {
+            var c = try config()
+            try c.apply(overrides: sets)
+            XCTAssertThrowsError(try ExperimentRun(create: dir, config: c, overrides: [], root: dir)) { e in
+                XCTAssertTrue("\(e)".contains(key), "\(e)")
+            }
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path), "nothing was created")
     }

@@ -28,7 +28,10 @@ public struct NativeBackend: ExperimentBackend {
                                       total: data.chunks.count, unit: "chunks")) == .stop { break }
         }
         let index = try FlatChunkIndex(embeddings: Tensor(shape: [data.chunks.count, queries.dimension], scalars: documents))
-        return ExperimentSetup(lm: lm, encoder: queries, index: index, chunks: data.chunks, train: data.train, dev: data.dev)
+        let raft = config.string("train.lm_source") == LMInstanceSource.raft.rawValue
+            ? try RaftTraining.instances(config, chunks: data.chunks, train: data.train, format: try config.promptFormat) : []
+        return ExperimentSetup(lm: lm, encoder: queries, index: index, chunks: data.chunks, train: data.train, dev: data.dev,
+                               raft: raft)
     }
 
     static func languageModel(_ config: ExperimentConfig, root: URL) throws -> LlamaLM {
@@ -73,7 +76,8 @@ public struct NativeBackend: ExperimentBackend {
             base = try BertEncoder.load(directory: dir)
             codec = TokenizerCodec(try Tokenizer(tokenizerJSON: dir.appendingPathComponent("tokenizer.json")))
         }
-        let bi = BiEncoder(base: base, training: .queryOnly, queryTrainable: .all)
+        let layers = config.int("retriever.trainable_layers")
+        let bi = BiEncoder(base: base, training: .queryOnly, queryTrainable: layers == 0 ? .all : .topLayers(layers))
         return BiEncoderQueries(biEncoder: bi, codec: codec, maxLength: config.int("retriever.max_length"))
     }
 }

@@ -69,6 +69,8 @@ public enum ConfigSchema {
         .init(key: "retriever.max_length", type: .int, defaultValue: .int(64), help: "query/chunk tokens"),
         .init(key: "retriever.tune", type: .choice(["query", "both"]), defaultValue: .string("query"),
               help: "R-ft updates the query encoder only (RA-DIT/Atlas) or both encoders"),
+        .init(key: "retriever.trainable_layers", type: .int, defaultValue: .int(0),
+              help: "R-ft trains only the top n transformer blocks (0: every tensor); fewer means faster steps and smaller checkpoints"),
         // [lm]
         .init(key: "lm.model", type: .string,
               defaultValue: .string("models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf"),
@@ -108,7 +110,10 @@ public enum ConfigSchema {
               help: "P: share of LM-ft instances given the gold chunk"),
         .init(key: "train.lm_source", type: choices(LMInstanceSource.self), defaultValue: .string("retrieved"),
               help: "RA-IT instances from retrieval, or RAFT instances"),
-        .init(key: "train.raft_distractors", type: .int, defaultValue: .int(3), help: "RAFT distractor documents per instance"),
+        .init(key: "train.raft_p", type: .double, defaultValue: .double(-1),
+              help: "RAFT P: probability an instance holds the gold chunk (required with lm_source = \"raft\"; -1: unset)"),
+        .init(key: "train.raft_distractors", type: .int, defaultValue: .int(-1),
+              help: "RAFT distractor chunks per instance (required with lm_source = \"raft\"; -1: unset)"),
         .init(key: "train.seed", type: .int, defaultValue: .int(0), help: "data order and oracle coin"),
         .init(key: "train.checkpoint_every", type: .int, defaultValue: .int(50), help: "checkpoint every n steps (0: only at the end)"),
         .init(key: "train.eval_every", type: .int, defaultValue: .int(0), help: "dev evaluation every n steps (0: only at the end)"),
@@ -132,12 +137,11 @@ public enum ConfigSchema {
 
     /// Keys the schema reserves for features `radit run` does not drive yet (other index
     /// kinds, chunking of non-SynthKB corpora, tuning both encoders with index refresh, the
-    /// remote LM, RAFT instances). Setting one to a non-default value is an error rather
+    /// remote LM). Setting one to a non-default value is an error rather
     /// than silently ignored.
     public static let notWired: Set<String> = [
         "index.kind", "index.chunk_size", "index.chunk_unit", "index.refresh_every", "retriever.tune",
         "remote.base_url", "remote.model", "remote.api_key_env", "remote.timeout",
-        "train.lm_source", "train.raft_distractors",
     ]
 
     public static let byKey: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) })

@@ -1,5 +1,6 @@
 import Foundation
 import RaditData
+import RaditTuning
 
 extension ExperimentConfig {
     /// Checks cross-key rules and that model files exist, before any work. `root` resolves
@@ -30,7 +31,8 @@ extension ExperimentConfig {
             throw bad(f.key, "= \(self[f.key]) is not supported by `radit run` yet (only the default \(f.defaultValue)); remove the key")
         }
         for key in ["train.steps", "train.warmup_steps", "train.checkpoint_every", "train.eval_every",
-                    "train.raft_distractors", "data.train_limit", "data.dev_limit", "index.refresh_every"]
+                    "data.train_limit", "data.dev_limit", "index.refresh_every",
+                    "retriever.trainable_layers"]
         where int(key) < 0 {
             throw bad(key, "is \(int(key)); it must be ≥ 0")
         }
@@ -45,6 +47,22 @@ extension ExperimentConfig {
         let p = double("train.oracle_share")
         if !(0...1).contains(p) {
             throw bad("train.oracle_share", "P = \(p) is outside [0, 1]; it is the share of LM-ft instances given the gold chunk")
+        }
+        // RAFT's script silently defaulted P; here P and n must be given when RAFT is chosen.
+        if string("train.lm_source") == LMInstanceSource.raft.rawValue {
+            let raftP = double("train.raft_p"), n = int("train.raft_distractors")
+            if raftP == -1 {
+                throw bad("train.raft_p", "is required with train.lm_source = \"raft\": set P, the probability an instance holds the gold chunk, in [0, 1]")
+            }
+            if !(0...1).contains(raftP) {
+                throw bad("train.raft_p", "P = \(raftP) is outside [0, 1]; it is the probability a RAFT instance holds the gold chunk")
+            }
+            if n == -1 {
+                throw bad("train.raft_distractors", "is required with train.lm_source = \"raft\": set n ≥ 0, distractor chunks per instance")
+            }
+            if n < 0 || n + 1 > int("data.entities") {
+                throw bad("train.raft_distractors", "is \(n); use 0 ≤ n < data.entities = \(int("data.entities")) (distractors are other chunks)")
+            }
         }
         if !(0...1).contains(double("train.min_lr_ratio")) {
             throw bad("train.min_lr_ratio", "is \(double("train.min_lr_ratio")); use a share of the peak in [0, 1]")

@@ -11,7 +11,7 @@ public enum RunError: RaditError, Equatable {
     public var message: String {
         switch self {
         case let .exists(d):
-            return "\(d) already holds a run; continue it with `radit run --resume \(d)` or choose another name with --name"
+            return "\(d) already holds a run; continue it with `radit run --resume \(d)`, choose another name with --name, or replace it with --overwrite"
         case let .notARun(d):
             return "\(d) has no run.h5; give --resume the folder of a run started by `radit run`"
         case let .noCheckpoint(d):
