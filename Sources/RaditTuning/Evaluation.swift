@@ -23,9 +23,13 @@ public enum Evaluation {
         let withGold = examples.filter { !$0.goldChunks.isEmpty }
         if let kMax = recallAt.max(), !withGold.isEmpty {
             let (_, ids) = try reader.retrieve(withGold.map(\.question), k: min(kMax, reader.index.count))
+            // The retrieval benchmark's own metric, over chunk positions as ids.
+            let rankings = ids.map { $0.map(String.init) }
+            let grades = withGold.map { e in Dictionary(e.goldChunks.map { (String($0), 1) }, uniquingKeysWith: max) }
             for k in recallAt {
-                let hits = zip(withGold, ids).filter { e, r in r.prefix(k).contains { e.goldChunks.contains($0) } }.count
-                recall[k] = Double(hits) / Double(withGold.count)
+                let metric = RetrievalMetric.goldRecallAny(k)
+                let hits = zip(rankings, grades).reduce(0.0) { $0 + metric.value(ranking: $1.0, grades: $1.1) }
+                recall[k] = hits / Double(withGold.count)
             }
         }
         return EvaluationReport(exactMatch: scores.reduce(0) { $0 + $1.exactMatch } / n,
