@@ -63,6 +63,8 @@ public enum TuningError: RaditError, Equatable {
     case emptyTrainingSet
     case invalidOption(key: String, reason: String)
     case missingRAFTInstances(exampleCount: Int, instanceLists: Int)
+    /// The progress handler answered `.stop` during evaluation.
+    case stopped(stage: String)
 
     public var message: String {
         switch self {
@@ -72,6 +74,8 @@ public enum TuningError: RaditError, Equatable {
             return "\(key): \(reason)"
         case let .missingRAFTInstances(n, m):
             return "train.lm_source = \"raft\" needs one instance list per training example: got \(m) lists for \(n) examples"
+        case let .stopped(stage):
+            return "\(stage): stopped on request before it finished"
         }
     }
 }

@@ -1,3 +1,4 @@
+import RaditBase
 import RaditEval
 
 /// Dev/test results of one (LM, retriever) pair.
@@ -15,8 +16,19 @@ public enum Evaluation {
     /// `recallAt` lists the cut-offs; retrieval is skipped when it is empty or no example
     /// has gold chunks.
     public static func run(_ examples: [QAExample], reader: RetrievalReader, options: InferenceOptions,
-                           recallAt: [Int] = [1, 5]) throws -> EvaluationReport {
-        let predictions = try reader.answer(examples, options: options)
+                           recallAt: [Int] = [1, 5], stage: String = "eval",
+                           progress: ProgressHandler = silentProgress) throws -> EvaluationReport {
+        // Answer in slices so long evaluations report progress; every example is answered
+        // on its own, so slicing does not change any prediction.
+        var predictions: [Prediction] = []
+        predictions.reserveCapacity(examples.count)
+        for start in stride(from: 0, to: examples.count, by: 8) {
+            let slice = Array(examples[start..<min(examples.count, start + 8)])
+            predictions += try reader.answer(slice, options: options)
+            if progress(ProgressEvent(stage: stage, done: predictions.count, total: examples.count, unit: "questions")) == .stop {
+                throw TuningError.stopped(stage: stage)
+            }
+        }
         let scores = zip(predictions, examples).map { AnswerScore(prediction: $0.answer, golds: $1.answers) }
         let n = Double(max(1, examples.count))
         var recall: [Int: Double] = [:]

@@ -1,3 +1,4 @@
+import RaditBase
 import RaditEval
 import RaditTestSupport
 import RaditTensor
@@ -34,6 +35,27 @@ final class DualTunerTests: XCTestCase {
         io.k = 2
         io.temperature = 0.1
         return try Evaluation.run(kb.dev, reader: reader, options: io, recallAt: [1, 2])
+    }
+
+    /// Evaluation reports progress per slice of questions and can be stopped; slicing
+    /// changes no prediction (each question is answered on its own).
+    func testEvaluationReportsProgressAndStops() throws {
+        let (t, lm, _, _) = try tuner(options(.lockstep))
+        let reader = RetrievalReader(generator: lm, scorer: t.scorer, encoder: t.encoder, index: t.index, chunks: kb.chunks)
+        var io = InferenceOptions()
+        io.k = 2
+        var events: [ProgressEvent] = []
+        let report = try Evaluation.run(kb.dev, reader: reader, options: io, recallAt: [1], stage: "dev") { e in
+            events.append(e)
+            return .proceed
+        }
+        XCTAssertEqual(events.last?.done, kb.dev.count)
+        XCTAssertEqual(events.last?.total, kb.dev.count)
+        XCTAssertEqual(events.map(\.done), events.map(\.done).sorted())
+        XCTAssertEqual(report.predictions.map(\.answer), try reader.answer(kb.dev, options: io).map(\.answer))
+        XCTAssertThrowsError(try Evaluation.run(kb.dev, reader: reader, options: io, stage: "dev") { _ in .stop }) { error in
+            XCTAssertEqual(error as? TuningError, .stopped(stage: "dev"))
+        }
     }
 
     /// Acceptance: lockstep improves dev EM over the untuned pair and dev recall@1.

@@ -105,7 +105,8 @@ public final class ExperimentRun {
             ])
             let done = tuner.state.step
             if evalEvery > 0 && done % evalEvery == 0 {
-                let r = try Evaluation.run(setup.dev, reader: reader, options: config.inferenceOptions, recallAt: [1])
+                let r = try Evaluation.run(setup.dev, reader: reader, options: config.inferenceOptions, recallAt: [1],
+                                           stage: "dev-eval", progress: progress)
                 metrics.setLast("dev_em", r.exactMatch)
                 metrics.setLast("dev_f1", r.f1)
                 metrics.setLast("dev_recall_at_1", r.recall[1] ?? .nan)
@@ -133,12 +134,16 @@ public final class ExperimentRun {
         for (l, r) in pairs {
             try tuner.restoreLM(l == 0 ? base : tuned)
             try tuner.restoreRetriever(r == 0 ? base : tuned)
-            let report = try Evaluation.run(setup.dev, reader: reader, options: io, recallAt: results.recallAt)
+            let report = try Evaluation.run(setup.dev, reader: reader, options: io, recallAt: results.recallAt,
+                                            stage: "eval lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
+                                            progress: progress)
             results.em[l][r] = report.exactMatch
             results.f1[l][r] = report.f1
             results.recall[r] = report.recall
             if r == 0 || !config.bool("eval.table") {
-                results.closedBookEM[l] = try Evaluation.run(setup.dev, reader: reader, options: closed, recallAt: []).exactMatch
+                results.closedBookEM[l] = try Evaluation.run(setup.dev, reader: reader, options: closed, recallAt: [],
+                                                             stage: "eval lm=\(l == 0 ? "base" : "tuned") closed-book",
+                                                             progress: progress).exactMatch
             }
             if l == 1 && r == 1 {
                 results.predictions = report.predictions
