@@ -92,6 +92,12 @@ public final class ExperimentRun {
         let ckptEvery = config.int("train.checkpoint_every")
         try tuner.prepareFixedTargets(progress: progress)
         var stopped = false
+        // Evaluations report progress but are never cut short: a stop request is noted and
+        // honoured by the training loop at its next safe point.
+        func evalProgress(_ e: ProgressEvent) -> ProgressAction {
+            if progress(e) == .stop { stopped = true }
+            return .proceed
+        }
         try tuner.run(progress: { e in
             let a = progress(e)
             if a == .stop { stopped = true }
@@ -106,7 +112,7 @@ public final class ExperimentRun {
             let done = tuner.state.step
             if evalEvery > 0 && done % evalEvery == 0 {
                 let r = try Evaluation.run(setup.dev, reader: reader, options: config.inferenceOptions, recallAt: [1],
-                                           stage: "dev-eval", progress: progress)
+                                           stage: "dev-eval", progress: evalProgress)
                 metrics.setLast("dev_em", r.exactMatch)
                 metrics.setLast("dev_f1", r.f1)
                 metrics.setLast("dev_recall_at_1", r.recall[1] ?? .nan)
@@ -136,14 +142,14 @@ public final class ExperimentRun {
             try tuner.restoreRetriever(r == 0 ? base : tuned)
             let report = try Evaluation.run(setup.dev, reader: reader, options: io, recallAt: results.recallAt,
                                             stage: "eval lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
-                                            progress: progress)
+                                            progress: evalProgress)
             results.em[l][r] = report.exactMatch
             results.f1[l][r] = report.f1
             results.recall[r] = report.recall
             if r == 0 || !config.bool("eval.table") {
                 results.closedBookEM[l] = try Evaluation.run(setup.dev, reader: reader, options: closed, recallAt: [],
                                                              stage: "eval lm=\(l == 0 ? "base" : "tuned") closed-book",
-                                                             progress: progress).exactMatch
+                                                             progress: evalProgress).exactMatch
             }
             if l == 1 && r == 1 {
                 results.predictions = report.predictions
