@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "RaditTensorTests", dependencies: ["RaditTensor", "RaditTestSupport"]),
         .testTarget(name: "RaditKernelsTests", dependencies: ["RaditKernels", "RaditTestSupport"]),
         .testTarget(name: "RaditTextTests", dependencies: ["RaditText", "RaditTestSupport"]),
-        .testTarget(name: "RaditModelsTests", dependencies: ["RaditModels", "RaditStore", "RaditTestSupport"]),
+        .testTarget(name: "RaditModelsTests", dependencies: ["RaditModels", "RaditStore", "RaditTuning", "RaditTestSupport"]),
         .testTarget(name: "RaditStoreTests", dependencies: ["RaditStore", "RaditTestSupport"]),
         .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditTestSupport"]),
         .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),

@@ -4,40 +4,22 @@ import RaditModels
 import RaditStore
 import RaditTensor
 import RaditTestSupport
+import RaditTuning
 import XCTest
 
-/// Checkpoint glue lives here (RaditModels may not import RaditStore): the arena's named
-/// arrays go to `/params`, `/optim/{m,v}` and `/state` of a `radit.checkpoint` file.
-enum ArenaCheckpoint {
+/// The production checkpoint path (RaditModels may not import RaditStore): the tuning
+/// layer's `LlamaLM` adapter writes the trainable tensors, AdamW moments, step and dropout
+/// generator through `CheckpointFile`, the same code `radit run` uses.
+enum ArenaCheckpointRoundTrip {
     static func save(_ model: LlamaModel<Float>, to url: URL) throws {
-        let s = model.arena.exportState()
-        let specs = zip(s.names, s.shapes).map { TensorSpec(name: $0, shape: $1) }
-        try StoreFile.writeAtomically(to: url, format: .checkpoint, version: 1) { f in
-            try f.writeTensors(CheckpointLayout.params, specs: specs, flat: s.values.flatMap { $0 })
-            if !s.m.isEmpty {
-                try f.writeTensors(CheckpointLayout.optimM, specs: specs, flat: s.m.flatMap { $0 })
-                try f.writeTensors(CheckpointLayout.optimV, specs: specs, flat: s.v.flatMap { $0 })
-            }
-            let state = try f.requireGroup(CheckpointLayout.state)
-            try state.setAttribute("step", .int(s.step))
-            try state.setAttribute("dropout_rng", .ints(model.dropoutRandom.state.map { Int(bitPattern: UInt($0)) }))
-        }
+        let lm = LlamaLM(model: model, codec: ByteCodec(), baseIdentity: "tiny", maxLength: model.config.maxPositions)
+        try CheckpointFile.write(TrainingSnapshot(tensors: lm.checkpointTensors(), state: TuningState(seed: 0)), to: url)
     }
 
     static func load(_ model: LlamaModel<Float>, from url: URL) throws {
-        let f = try StoreFile.open(url, expecting: .checkpoint, versions: 1...1)
-        let slots = model.arena.slots
-        let specs = slots.map { TensorSpec(name: $0.name, shape: $0.shape) }
-        func arrays(_ path: String) throws -> [[Float]] { try f.readTensors(path, expecting: specs).map(\.scalars) }
-        let hasM = try f.exists(CheckpointLayout.optimM)
-        let state = try f.group(CheckpointLayout.state)
-        guard case .int(let step)? = try state.attribute("step"),
-              case .ints(let rng)? = try state.attribute("dropout_rng") else { throw CocoaError(.fileReadCorruptFile) }
-        try model.arena.restore(ParameterArenaState(
-            names: slots.map(\.name), shapes: slots.map(\.shape), trainable: slots.map(\.spec.trainable),
-            values: try arrays(CheckpointLayout.params), m: hasM ? try arrays(CheckpointLayout.optimM) : [],
-            v: hasM ? try arrays(CheckpointLayout.optimV) : [], step: step))
-        model.dropoutRandom = RandomSource(state: rng.map { UInt64(UInt(bitPattern: $0)) }, spareNormal: nil)
+        let lm = LlamaLM(model: model, codec: ByteCodec(), baseIdentity: "tiny", maxLength: model.config.maxPositions)
+        let snapshot = try CheckpointFile.read(url, seed: 0)
+        try lm.restore(from: Dictionary(uniqueKeysWithValues: snapshot.tensors.map { ($0.key, $0.tensor) }))
     }
 }
 
@@ -55,11 +37,11 @@ final class LlamaCheckpointExportTests: XCTestCase {
         for _ in 0..<3 { a.trainStep([batch], config: trainConfig()) }
         let dir = Fixtures.temporaryDirectory("llama-ckpt")
         let url = dir.appendingPathComponent(CheckpointLayout.fileName(step: a.arena.step))
-        try ArenaCheckpoint.save(a, to: url)
+        try ArenaCheckpointRoundTrip.save(a, to: url)
 
         let b = try ref.model(Float.self)
         try b.enableLoRA(LoRAConfig(rank: 2, alpha: 4, dropout: 0.1, targets: .allLinear, seed: 8))
-        try ArenaCheckpoint.load(b, from: url)
+        try ArenaCheckpointRoundTrip.load(b, from: url)
         let sa = a.arena.exportState(), sb = b.arena.exportState()
         XCTAssertEqual(sa, sb, "values, moments and step must round-trip bit for bit")
         // Resuming continues exactly as the uninterrupted run.
