@@ -41,7 +41,7 @@ public final class SentenceEncoder<S: BLASScalar> {
 
     /// Token ids with [CLS]/[SEP], truncated to `maxLength`.
     public func tokenize(_ texts: [String]) -> [[Int]] {
-        tokenizer.encodeBatch(texts).map(\.ids)
+        tokenizer.encodeBatch(texts, threads: BLASThreads.count).map(\.ids)
     }
 
     /// Embeddings (count, D) of `texts`, in order.
