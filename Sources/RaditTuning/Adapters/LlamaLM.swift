@@ -3,6 +3,7 @@ import RaditBase
 import RaditKernels
 import RaditModels
 import RaditTensor
+import RaditText
 
 /// `LlamaModel` as the engine's LM: batched `log p(y | prompt)` (AnswerScorer), RA-IT
 /// steps (LMTrainer, AdamW on whatever the arena trains: LoRA or full), greedy answers
