@@ -39,16 +39,20 @@ let package = Package(
         systemLibrary("CHDF5", pkgConfig: "hdf5", apt: "libhdf5-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
 
+        // Float32 elementwise/reduction kernels compiled per vector width and chosen at
+        // start-up (baseline, AVX2+FMA, AVX-512; RADIT_SIMD forces one).
+        .target(name: "RaditSIMD"),
+
         // Swift layers.
         .target(name: "RaditBase"),
-        .target(name: "RaditTensor", dependencies: ["RaditBase", "CBLAS", "CLAPACKE"],
+        .target(name: "RaditTensor", dependencies: ["RaditBase", "RaditSIMD", "CBLAS", "CLAPACKE"],
                 swiftSettings: optimised),
-        .target(name: "RaditKernels", dependencies: ["RaditTensor"], swiftSettings: optimised),
+        .target(name: "RaditKernels", dependencies: ["RaditTensor", "RaditSIMD"], swiftSettings: optimised),
         .target(name: "RaditText", dependencies: ["RaditBase"], swiftSettings: optimised),
         .target(name: "RaditModels", dependencies: ["RaditKernels", "RaditText"],
                 swiftSettings: optimised),
         .target(name: "RaditStore", dependencies: ["RaditBase", "RaditTensor", "CHDF5"]),
-        .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore"],
+        .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore", "RaditSIMD"],
                 swiftSettings: optimised),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
         .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote"]),
@@ -72,11 +76,11 @@ let package = Package(
         .target(name: "RaditTestSupport", dependencies: ["RaditTensor"], path: "Tests/RaditTestSupport"),
         .testTarget(name: "RaditBaseTests", dependencies: ["RaditBase", "RaditTestSupport"]),
         .testTarget(name: "RaditTensorTests", dependencies: ["RaditTensor", "RaditTestSupport"]),
-        .testTarget(name: "RaditKernelsTests", dependencies: ["RaditKernels", "RaditTestSupport"]),
+        .testTarget(name: "RaditKernelsTests", dependencies: ["RaditKernels", "RaditSIMD", "RaditTestSupport"]),
         .testTarget(name: "RaditTextTests", dependencies: ["RaditText", "RaditTestSupport"]),
         .testTarget(name: "RaditModelsTests", dependencies: ["RaditModels", "RaditStore", "RaditTuning", "RaditTestSupport"]),
         .testTarget(name: "RaditStoreTests", dependencies: ["RaditStore", "RaditTestSupport"]),
-        .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditTestSupport"]),
+        .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditSIMD", "RaditTestSupport"]),
         .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditRetrieval", "RaditTestSupport"]),
         .testTarget(name: "RaditRetrievalTests",
                     dependencies: ["RaditRetrieval", "RaditExperiments", "RaditStore", "RaditTestSupport"]),

@@ -24,4 +24,4 @@ for _ in 0..<repeats {
     times.append(Date().timeIntervalSince(start))
 }
 let median = times.sorted()[times.count / 2]
-print("{\"ours_median_s\":\(median),\"sentences\":\(texts.count),\"sentences_per_s\":\(Double(texts.count) / median),\"blas\":\"\(BLASThreads.configuration)\",\"threads\":\(BLASThreads.count)}")
+print("{\"ours_median_s\":\(median),\"sentences\":\(texts.count),\"sentences_per_s\":\(Double(texts.count) / median),\"blas\":\"\(BLASThreads.configuration)\",\"threads\":\(BLASThreads.count),\"simd\":\"\(SIMDPath.active.rawValue)\"}")
