@@ -106,6 +106,15 @@ final class ExperimentDataTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("none with an answer"), "\(e)")
             XCTAssertTrue("\(e)".contains("metadata.answers"), "\(e)")
         }
+        // `radit run` refuses it before creating the run folder.
+        let runDir = Fixtures.temporaryDirectory("no-answers").appendingPathComponent("run")
+        var c = ExperimentConfig()
+        try c.apply(overrides: ["data.source=beir", "data.path=\"\(dir.path)\"", "lm.model=tiny", "retriever.model=tiny"])
+        let run = try ExperimentRun(create: runDir, config: c, overrides: [], root: runDir)
+        XCTAssertThrowsError(try run.execute(backend: NativeBackend(), root: runDir)) { e in
+            XCTAssertTrue("\(e)".contains("none with an answer"), "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: runDir.path), "no run folder")
         let folder = Fixtures.temporaryDirectory("texts")
         try "# Title\n\nSome text.".write(to: folder.appendingPathComponent("a.md"), atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try load(["data.source=folder", "data.path=\"\(folder.path)\""])) { e in

@@ -64,7 +64,7 @@ public final class ExperimentRun {
     public func execute(backend: ExperimentBackend, root: URL,
                         progress: ProgressHandler = silentProgress) throws -> RunResults? {
         let started = Date()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Data and models first: a dataset the run cannot use leaves no run folder behind.
         let setup = try backend.build(settings, root: root, progress: progress)
         let data = setup.data
         guard !data.splits.train.isEmpty else { throw RunError.emptySplit(split: "train") }
@@ -74,6 +74,7 @@ public final class ExperimentRun {
         let options = settings.train.tuning
         try config.validate(candidates: options.candidates, chunks: data.corpus.count)
         let record = DataRecord(data, settings: settings.data)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cache = try ScoreCacheFile.read(cacheFile)
         let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
                                   corpus: data.corpus, train: data.splits.train, template: settings.lm.format,
