@@ -37,7 +37,7 @@ public enum Evaluation {
         // grades, over the questions that have a relevant chunk.
         let withGold = examples.filter { !$0.relevantGrades.isEmpty }
         if let kMax = recallAt.max(), !withGold.isEmpty {
-            let (_, ids) = try reader.retrieve(withGold.map(\.question), k: min(kMax, reader.index.count))
+            let (_, ids) = try reader.retrieve(withGold.map(\.question), k: min(kMax, reader.retriever.count))
             let rankings = ids.map { $0.map { reader.corpus[$0].id } }
             let grades = withGold.map(\.relevantGrades)
             for k in recallAt {

@@ -1,6 +1,8 @@
 import RaditBase
 import RaditData
 import RaditEval
+import RaditIndex
+import RaditRetrieval
 import RaditTestSupport
 import RaditTensor
 @testable import RaditTuning
@@ -23,7 +25,7 @@ final class DualTunerTests: XCTestCase {
         return o
     }
 
-    func tuner(_ o: TuningOptions, cache: ScoreCache = ScoreCache()) throws -> (DualTuner, ToyLM, ToyEncoder, ToyIndex) {
+    func tuner(_ o: TuningOptions, cache: ScoreCache = ScoreCache()) throws -> (DualTuner, ToyLM, ToyEncoder, FlatIndex) {
         let (lm, enc, index) = try toyModels(kb)
         let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, corpus: kb.corpus,
                               train: kb.train, template: PromptFormat.schemaDefault, cache: cache)
@@ -31,7 +33,7 @@ final class DualTunerTests: XCTestCase {
     }
 
     func evaluate(_ t: DualTuner, _ lm: ToyLM) throws -> EvaluationReport {
-        let reader = RetrievalReader(generator: lm, scorer: t.scorer, encoder: t.encoder, index: t.index, corpus: kb.corpus)
+        let reader = RetrievalReader(generator: lm, scorer: t.scorer, retriever: try DenseRetriever(queries: t.encoder, index: t.index), corpus: kb.corpus)
         var io = InferenceOptions.test()
         io.k = 2
         io.temperature = 0.1
@@ -42,7 +44,7 @@ final class DualTunerTests: XCTestCase {
     /// changes no prediction (each question is answered on its own).
     func testEvaluationReportsProgressAndStops() throws {
         let (t, lm, _, _) = try tuner(options(.lockstep))
-        let reader = RetrievalReader(generator: lm, scorer: t.scorer, encoder: t.encoder, index: t.index, corpus: kb.corpus)
+        let reader = RetrievalReader(generator: lm, scorer: t.scorer, retriever: try DenseRetriever(queries: t.encoder, index: t.index), corpus: kb.corpus)
         var io = InferenceOptions.test()
         io.k = 2
         var events: [ProgressEvent] = []
@@ -93,7 +95,8 @@ final class DualTunerTests: XCTestCase {
         let (t, lm, enc, index) = try tuner(options(.lockstep))
         let batch = Array(kb.train.prefix(3))
         let q = try enc.embed(batch.map(\.question))
-        let ids = try index.search(q, k: 4).ids
+        let found = try index.search(q, k: 4)
+        let ids = (0..<found.queryCount).map(found.row)
         let cached = try t.scorePairs(batch, ids)
         let fresh = ToyLM(vocab: kb.vocab, alpha: lm.alpha)
         let template = PromptFormat.schemaDefault
@@ -213,7 +216,8 @@ final class DualTunerTests: XCTestCase {
             let (t, _, enc, index) = try tuner(o)
             let batchIndex = Array(0..<8)
             let batch = batchIndex.map { kb.train[$0] }
-            let searched = try index.search(try enc.embed(batch.map(\.question)), k: o.candidates).ids
+            let found = try index.search(try enc.embed(batch.map(\.question)), k: o.candidates)
+            let searched = (0..<found.queryCount).map(found.row)
             let instances = t.lmInstances(batchIndex: batchIndex, batch: batch, searched: searched)
             XCTAssertEqual(instances.count, batch.count)
             var missed = 0

@@ -1,3 +1,4 @@
+import RaditRetrieval
 import RaditTestSupport
 @testable import RaditTuning
 import XCTest
@@ -8,7 +9,7 @@ final class InferenceTests: XCTestCase {
     func reader() throws -> (RetrievalReader, ToyLM) {
         let (lm, enc, index) = try toyModels(kb, alpha: 3)
         let scorer = CachedScorer(scorer: lm, template: PromptFormat.schemaDefault, cache: ScoreCache())
-        return (RetrievalReader(generator: lm, scorer: scorer, encoder: enc, index: index, corpus: kb.corpus), lm)
+        return (RetrievalReader(generator: lm, scorer: scorer, retriever: try DenseRetriever(queries: enc, index: index), corpus: kb.corpus), lm)
     }
 
     /// REPLUG with k = 1 answers exactly as plain inference with that one chunk.

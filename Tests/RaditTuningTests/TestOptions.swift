@@ -2,6 +2,7 @@ import RaditData
 import RaditExperiments
 import RaditKernels
 import RaditModels
+import RaditRetrieval
 @testable import RaditTuning
 
 // The engine's option structs have no defaults (the config schema holds them). These are

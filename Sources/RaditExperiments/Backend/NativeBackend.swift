@@ -1,6 +1,8 @@
 import Foundation
 import RaditBase
+import RaditIndex
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 import RaditText
 import RaditTuning
@@ -11,25 +13,44 @@ import RaditTuning
 /// UTF-8 bytes, seeded by `train.seed`: the smoke-test and resume-test configuration.
 public struct NativeBackend: ExperimentBackend {
     public static let tiny = "tiny"
+    /// Document embeddings kept between runs; nil embeds the corpus every time.
+    public var embeddingCache: EmbeddingCache?
 
-    public init() {}
+    public init(embeddingCache: EmbeddingCache? = nil) {
+        self.embeddingCache = embeddingCache
+    }
+
+    /// Keeps document embeddings in `<runsDirectory>/.cache/embeddings/`, shared by every
+    /// run in that folder (a re-run with `--overwrite` reads them back).
+    public init(runsDirectory: URL) {
+        self.init(embeddingCache: EmbeddingCache(directory: runsDirectory.appendingPathComponent(".cache/embeddings")))
+    }
 
     public func build(_ settings: RunSettings, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
         let queries = try Self.retriever(settings, root: root)
         // Chunk lengths count the retriever's own tokens (without framing tokens).
-        let codec = queries.codec
+        let codec = queries.queries.codec
         let data = try ExperimentData.load(settings, root: root, tokenCount: { codec.encode(String($0), special: false).count },
                                            progress: progress)
         let lm = try Self.languageModel(settings, root: root)
-        var documents: [Float] = []
-        let batch = 32
+        // The index must hold every chunk: progress is reported, a stop request waits for the
+        // training loop's next safe point.
         let texts = data.corpus.indexedTexts
-        for start in stride(from: 0, to: texts.count, by: batch) {
-            documents += try queries.embedDocuments(Array(texts[start..<min(texts.count, start + batch)])).scalars
-            if progress(ProgressEvent(stage: "embed", done: min(texts.count, start + batch),
-                                      total: texts.count, unit: "chunks")) == .stop { break }
+        let documents: Tensor<Float> // (Nd, D)
+        if let embeddingCache {
+            documents = try embeddingCache.embeddings(ids: data.corpus.chunks.map(\.id), texts: texts,
+                                                      encoder: queries.documents, progress: { e in
+                _ = progress(e)
+                return .proceed
+            })
+        } else {
+            documents = Tensor(shape: [texts.count, queries.dimension],
+                               scalars: try queries.documents.encode(texts, progress: { e in
+                _ = progress(e)
+                return .proceed
+            }))
         }
-        let index = try FlatChunkIndex(embeddings: Tensor(shape: [texts.count, queries.dimension], scalars: documents))
+        let index = try FlatIndex(dimension: queries.dimension, metric: .innerProduct, vectors: documents.scalars)
         let raft = settings.train.tuning.lmSource == .raft
             ? try RaftTraining.instances(settings, corpus: data.corpus, train: data.splits.train) : []
         return ExperimentSetup(lm: lm, encoder: queries, index: index, data: data, raft: raft)
@@ -61,22 +82,23 @@ public struct NativeBackend: ExperimentBackend {
                        optimizer: settings.train.lmOptimizer)
     }
 
-    static func retriever(_ settings: RunSettings, root: URL) throws -> BiEncoderQueries {
+    /// The run's retriever: the query encoder R-ft tunes and the frozen document encoder,
+    /// both reading text through one `SentenceEncoder` (the only place a tokenizer is
+    /// prepared for an encoder), cut at `retriever.max_length` tokens.
+    public static func retriever(_ settings: RunSettings, root: URL) throws -> BiEncoderQueries {
         let s = settings.retriever
-        let base: BertEncoder<Float>
-        let codec: TextCodec
+        let base: SentenceEncoder<Float>
         if s.model == tiny {
             let c = BertConfig(vocabSize: ByteCodec().vocabularySize, hiddenSize: 32, numHiddenLayers: 2,
                                numAttentionHeads: 4, intermediateSize: 64, maxPositionEmbeddings: 512)
-            base = BertEncoder.random(config: c, seed: settings.train.seed &+ 1, trainable: .none)
-            codec = ByteCodec()
+            let encoder = BertEncoder<Float>.random(config: c, seed: settings.train.seed &+ 1, trainable: .none)
+            base = SentenceEncoder(name: tiny, encoder: encoder, codec: ByteCodec(),
+                                   maxLength: min(s.maxLength, c.maxPositionEmbeddings))
         } else {
-            let dir = RunSettings.resolve(s.model, root: root)
-            base = try BertEncoder.load(directory: dir)
-            codec = TokenizerCodec(try Tokenizer(tokenizerJSON: dir.appendingPathComponent("tokenizer.json")))
+            base = try SentenceEncoder.load(directory: RunSettings.resolve(s.model, root: root), maxLength: s.maxLength)
         }
-        let bi = BiEncoder(base: base, training: .queryOnly, queryTrainable: s.trainableLayers == 0 ? .all : .topLayers(s.trainableLayers))
-        let queries = BiEncoderQueries(biEncoder: bi, codec: codec, maxLength: s.maxLength)
+        let queries = BiEncoderQueries(base: base, training: .queryOnly,
+                                       queryTrainable: s.trainableLayers == 0 ? .all : .topLayers(s.trainableLayers))
         queries.adamW = settings.train.retrieverOptimizer.adamW
         queries.clipNorm = settings.train.retrieverOptimizer.clipNorm
         return queries

@@ -1,5 +1,6 @@
 import RaditData
 import RaditModels
+import RaditRetrieval
 import RaditTuning
 
 /// The type a config key accepts.

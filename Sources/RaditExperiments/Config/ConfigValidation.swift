@@ -33,6 +33,9 @@ extension ExperimentConfig {
         where int(key) < 1 {
             throw bad(key, "is \(int(key)); it must be ≥ 1")
         }
+        if int("retriever.max_length") < 2 {
+            throw bad("retriever.max_length", "is \(int("retriever.max_length")); an encoder needs at least 2 tokens ([CLS] and [SEP])")
+        }
         if int("train.lm_top_k") > int("train.candidates") {
             throw bad("train.lm_top_k", "k = \(int("train.lm_top_k")) exceeds train.candidates K = \(int("train.candidates")); LM-ft instances are taken from the top-K, so use k ≤ K")
         }

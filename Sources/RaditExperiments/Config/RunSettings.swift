@@ -2,6 +2,7 @@ import Foundation
 import RaditData
 import RaditKernels
 import RaditModels
+import RaditRetrieval
 import RaditTuning
 
 /// Where the data comes from (`data.source`).

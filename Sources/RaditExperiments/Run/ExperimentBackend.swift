@@ -1,6 +1,8 @@
 import Foundation
 import RaditBase
 import RaditData
+import RaditIndex
+import RaditRetrieval
 import RaditTuning
 
 /// The LM a run tunes: scoring, LM-ft steps, generation and checkpoints.
@@ -12,13 +14,14 @@ public typealias TunableQueryEncoder = QueryEncoder & Checkpointable
 public struct ExperimentSetup {
     public var lm: TunableLM
     public var encoder: TunableQueryEncoder
-    public var index: ChunkIndex
+    /// The document embeddings the query encoder searches (frozen during a run).
+    public var index: any VectorIndex
     /// The corpus (index ids are its positions) and the questions by split.
     public var data: ExperimentData
     /// RAFT instances per training example (train.lm_source = "raft").
     public var raft: [[PromptAnswer]]
 
-    public init(lm: TunableLM, encoder: TunableQueryEncoder, index: ChunkIndex, data: ExperimentData,
+    public init(lm: TunableLM, encoder: TunableQueryEncoder, index: any VectorIndex, data: ExperimentData,
                 raft: [[PromptAnswer]] = []) {
         self.lm = lm
         self.encoder = encoder

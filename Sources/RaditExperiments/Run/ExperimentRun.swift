@@ -1,5 +1,6 @@
 import Foundation
 import RaditBase
+import RaditRetrieval
 import RaditStore
 import RaditTuning
 
@@ -98,8 +99,10 @@ public final class ExperimentRun {
             try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: record,
                               metrics: metrics, results: nil)
         }
-        let reader = RetrievalReader(generator: setup.lm, scorer: tuner.scorer, encoder: setup.encoder,
-                                     index: setup.index, corpus: data.corpus)
+        // The tuned dense retriever: the query encoder being trained over the frozen index.
+        let reader = RetrievalReader(generator: setup.lm, scorer: tuner.scorer,
+                                     retriever: try DenseRetriever(queries: setup.encoder, index: setup.index),
+                                     corpus: data.corpus)
         let evalEvery = settings.train.evalEvery
         let ckptEvery = settings.train.checkpointEvery
         try tuner.prepareFixedTargets(progress: progress)
