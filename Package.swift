@@ -24,8 +24,10 @@ let package = Package(
         .library(name: "RaditIndex", targets: ["RaditIndex"]),
         .library(name: "RaditData", targets: ["RaditData"]),
         .library(name: "RaditEval", targets: ["RaditEval"]),
+        .library(name: "RaditRetrieval", targets: ["RaditRetrieval"]),
         .library(name: "RaditTuning", targets: ["RaditTuning"]),
         .library(name: "RaditExperiments", targets: ["RaditExperiments"]),
+        .library(name: "RaditRemote", targets: ["RaditRemote"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -56,15 +58,18 @@ let package = Package(
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
         .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote"]),
         .target(name: "RaditEval", dependencies: ["RaditData"]),
+        // The one home of "text → ranked chunks": SentenceEncoder, retrievers, corpus
+        // embedding and its cache, the bi-encoder with its query-side trainer and R-ft losses.
+        .target(name: "RaditRetrieval", dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditStore"]),
         .target(name: "RaditTuning",
-                dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],
+                dependencies: ["RaditRetrieval", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],
                 swiftSettings: optimised),
         .target(name: "RaditExperiments", dependencies: [
             "RaditTuning", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "radit", dependencies: [
             "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
-            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval",
+            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditRetrieval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -77,9 +82,12 @@ let package = Package(
         .testTarget(name: "RaditModelsTests", dependencies: ["RaditModels", "RaditStore", "RaditTuning", "RaditTestSupport"]),
         .testTarget(name: "RaditStoreTests", dependencies: ["RaditStore", "RaditTestSupport"]),
         .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditSIMD", "RaditTestSupport"]),
-        .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
+        .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditRetrieval", "RaditTestSupport"]),
+        .testTarget(name: "RaditRetrievalTests",
+                    dependencies: ["RaditRetrieval", "RaditExperiments", "RaditStore", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
+        .testTarget(name: "RaditRemoteTests", dependencies: ["RaditRemote", "RaditTestSupport"]),
         .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.
@@ -94,7 +102,7 @@ let package = Package(
         .executableTarget(name: "bench-index", dependencies: ["RaditIndex", "RaditTensor"],
                           path: "benchmarks/index", exclude: ["run.sh", "peer_faiss_bm25s.py"],
                           swiftSettings: optimised),
-        .executableTarget(name: "bench-encoder", dependencies: ["RaditModels", "RaditTensor"],
+        .executableTarget(name: "bench-encoder", dependencies: ["RaditRetrieval", "RaditModels", "RaditTensor"],
                           path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
                           swiftSettings: optimised),
         .executableTarget(name: "bench-lm", dependencies: ["RaditModels"],

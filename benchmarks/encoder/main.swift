@@ -4,6 +4,7 @@
 // Prints one JSON line: {"ours_median_s":…,"sentences":…,"sentences_per_s":…}.
 import Foundation
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 
 let args = CommandLine.arguments
