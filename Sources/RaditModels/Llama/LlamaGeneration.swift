@@ -42,9 +42,10 @@ public struct GenerationResult: Sendable, Equatable {
 extension LlamaModel {
     /// Continues `prompt` with a KV cache: one prefill over the prompt, then one
     /// single-token forward per generated token. `detokenize` maps generated ids to text
-    /// for stop strings.
+    /// for stop strings; `onToken` hears each token as it is chosen (for streaming).
     public func generate(prompt: [Int], config g: GenerationConfig,
-                         detokenize: (([Int]) -> String)? = nil) throws -> GenerationResult {
+                         detokenize: (([Int]) -> String)? = nil,
+                         onToken: ((Int) -> Void)? = nil) throws -> GenerationResult {
         guard !prompt.isEmpty else { throw LlamaError.emptyPrompt(index: 0) }
         for t in prompt where t < 0 || t >= config.vocab { throw LlamaError.tokenOutOfRange(token: t, vocab: config.vocab) }
         let capacity = min(config.maxPositions, prompt.count + g.maxTokens)
@@ -61,6 +62,7 @@ extension LlamaModel {
             runForward(batch, training: false, logitRows: [next.count - 1], cache: cache)
             let token = choose(work.logits.pointer, mode: g.sampling, rng: &rng)
             out.append(token)
+            onToken?(token)
             if g.stopTokens.contains(token) { return GenerationResult(tokens: out, stopReason: .stopToken) }
             if !g.stopStrings.isEmpty, let detokenize {
                 let text = detokenize(out)
