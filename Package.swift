@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "RaditIndex", targets: ["RaditIndex"]),
         .library(name: "RaditData", targets: ["RaditData"]),
         .library(name: "RaditEval", targets: ["RaditEval"]),
+        .library(name: "RaditRetrieval", targets: ["RaditRetrieval"]),
         .library(name: "RaditTuning", targets: ["RaditTuning"]),
         .library(name: "RaditExperiments", targets: ["RaditExperiments"]),
         .library(name: "RaditRemote", targets: ["RaditRemote"]),
@@ -41,22 +42,29 @@ let package = Package(
         systemLibrary("CHDF5", pkgConfig: "hdf5", apt: "libhdf5-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
 
+        // Float32 elementwise/reduction kernels compiled per vector width and chosen at
+        // start-up (baseline, AVX2+FMA, AVX-512; RADIT_SIMD forces one).
+        .target(name: "RaditSIMD"),
+
         // Swift layers.
         .target(name: "RaditBase"),
-        .target(name: "RaditTensor", dependencies: ["RaditBase", "CBLAS", "CLAPACKE"],
+        .target(name: "RaditTensor", dependencies: ["RaditBase", "RaditSIMD", "CBLAS", "CLAPACKE"],
                 swiftSettings: optimised),
-        .target(name: "RaditKernels", dependencies: ["RaditTensor"], swiftSettings: optimised),
+        .target(name: "RaditKernels", dependencies: ["RaditTensor", "RaditSIMD"], swiftSettings: optimised),
         .target(name: "RaditText", dependencies: ["RaditBase"], swiftSettings: optimised),
         .target(name: "RaditModels", dependencies: ["RaditKernels", "RaditText"],
                 swiftSettings: optimised),
         .target(name: "RaditStore", dependencies: ["RaditBase", "RaditTensor", "CHDF5"]),
-        .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore"],
+        .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore", "RaditSIMD"],
                 swiftSettings: optimised),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
         .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote"]),
         .target(name: "RaditEval", dependencies: ["RaditData"]),
+        // The one home of "text → ranked chunks": SentenceEncoder, retrievers, corpus
+        // embedding and its cache, the bi-encoder with its query-side trainer and R-ft losses.
+        .target(name: "RaditRetrieval", dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditStore"]),
         .target(name: "RaditTuning",
-                dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],
+                dependencies: ["RaditRetrieval", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],
                 swiftSettings: optimised),
         // `radit serve`: the OpenAI-compatible HTTP server over a native model (SwiftNIO).
         .target(name: "RaditServe", dependencies: [
@@ -70,7 +78,7 @@ let package = Package(
         ]),
         .executableTarget(name: "radit", dependencies: [
             "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
-            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditRemote", "RaditServe",
+            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditRetrieval", "RaditRemote", "RaditServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -78,12 +86,14 @@ let package = Package(
         .target(name: "RaditTestSupport", dependencies: ["RaditTensor"], path: "Tests/RaditTestSupport"),
         .testTarget(name: "RaditBaseTests", dependencies: ["RaditBase", "RaditTestSupport"]),
         .testTarget(name: "RaditTensorTests", dependencies: ["RaditTensor", "RaditTestSupport"]),
-        .testTarget(name: "RaditKernelsTests", dependencies: ["RaditKernels", "RaditTestSupport"]),
+        .testTarget(name: "RaditKernelsTests", dependencies: ["RaditKernels", "RaditSIMD", "RaditTestSupport"]),
         .testTarget(name: "RaditTextTests", dependencies: ["RaditText", "RaditTestSupport"]),
         .testTarget(name: "RaditModelsTests", dependencies: ["RaditModels", "RaditStore", "RaditTuning", "RaditTestSupport"]),
         .testTarget(name: "RaditStoreTests", dependencies: ["RaditStore", "RaditTestSupport"]),
-        .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditTestSupport"]),
-        .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditTestSupport"]),
+        .testTarget(name: "RaditIndexTests", dependencies: ["RaditIndex", "RaditSIMD", "RaditTestSupport"]),
+        .testTarget(name: "RaditDataTests", dependencies: ["RaditData", "RaditRetrieval", "RaditTestSupport"]),
+        .testTarget(name: "RaditRetrievalTests",
+                    dependencies: ["RaditRetrieval", "RaditExperiments", "RaditStore", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
         .testTarget(name: "RaditRemoteTests", dependencies: ["RaditRemote", "RaditTestSupport"]),
@@ -102,7 +112,7 @@ let package = Package(
         .executableTarget(name: "bench-index", dependencies: ["RaditIndex", "RaditTensor"],
                           path: "benchmarks/index", exclude: ["run.sh", "peer_faiss_bm25s.py"],
                           swiftSettings: optimised),
-        .executableTarget(name: "bench-encoder", dependencies: ["RaditModels", "RaditTensor"],
+        .executableTarget(name: "bench-encoder", dependencies: ["RaditRetrieval", "RaditModels", "RaditTensor"],
                           path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
                           swiftSettings: optimised),
         .executableTarget(name: "bench-serve", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditTensor"],

@@ -1,5 +1,6 @@
 import Foundation
 @testable import RaditData
+import RaditRetrieval
 import RaditTestSupport
 import XCTest
 
@@ -7,7 +8,7 @@ final class ExportTests: XCTestCase {
     func testChatJSONLMatchesTheFineTuningShape() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 300, seed: 6))
         let splitOf = Dictionary(uniqueKeysWithValues: kb.questions.map { ($0.id, $0.split.exportSplit) })
-        let raft = try RaftBuilder(oracleProbability: 0.8, distractors: 3, seed: 0)
+        let raft = try RaftBuilder(oracleShare: 0.8, distractors: 3, seed: 0)
             .build(kb.examples(), corpus: kb.corpus, source: .random, supporting: kb.supportingSentences)
         let examples = raft.map { TrainingExample($0, system: "Answer from the documents.", split: splitOf[$0.questionID]) }
         let dir = Fixtures.temporaryDirectory("export")
@@ -36,7 +37,7 @@ final class ExportTests: XCTestCase {
 
     func testPromptCompletionAndHashedSplits() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 200, seed: 6))
-        let rait = try RAITBuilder(k: 2, seed: 0).build(kb.examples(), corpus: kb.corpus, ranker: BM25Ranker(corpus: kb.corpus))
+        let rait = try RAITBuilder(k: 2, seed: 0).build(kb.examples(), corpus: kb.corpus, retriever: BM25Retriever(corpus: kb.corpus))
         let examples = rait.map { TrainingExample($0, system: nil) }
         let dir = Fixtures.temporaryDirectory("export-pc")
         let exporter = try FineTuningExporter(trainShare: 0.8, validationShare: 0.1, testShare: 0.1, seed: 1)

@@ -1,5 +1,8 @@
 import Foundation
 import RaditBase
+import RaditData
+import RaditIndex
+import RaditRetrieval
 import RaditTensor
 @testable import RaditTuning
 
@@ -166,34 +169,13 @@ final class ToyEncoder: QueryEncoder, Checkpointable {
     func restore(from t: [String: Tensor<Float>]) throws { table = t["params/retriever.query.table"]!.scalars }
 }
 
-/// Brute-force inner-product index over fixed document vectors.
-final class ToyIndex: ChunkIndex {
-    let vectors: [[Float]]
-    init(vectors: [[Float]]) { self.vectors = vectors }
-    var count: Int { vectors.count }
-    func vector(_ id: Int) -> [Float] { vectors[id] }
-
-    func search(_ queries: Tensor<Float>, k: Int) throws -> (scores: Tensor<Float>, ids: [[Int]]) {
-        var scores: [Float] = []
-        var ids: [[Int]] = []
-        for i in 0..<queries.rows {
-            let q = queries.row(i)
-            let s = vectors.map { v in zip(q, v).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
-            let top = s.indices.sorted { s[$0] != s[$1] ? s[$0] > s[$1] : $0 < $1 }.prefix(k)
-            ids.append(Array(top))
-            scores += top.map { s[$0] }
-        }
-        return (Tensor(shape: [queries.rows, k], scalars: scores), ids)
-    }
-}
-
 /// A tiny knowledge base: entities with a colour and a city, one chunk per fact, so each
 /// entity's two chunks are near-duplicates; questions ask one attribute.
 struct ToyKB {
     var vocab: [String]
-    var chunks: ChunkTexts
-    var train: [QAExample]
-    var dev: [QAExample]
+    var corpus: Corpus
+    var train: [Example]
+    var dev: [Example]
 
     init(entities: Int = 24, seed: UInt64 = 7) {
         var r = RandomSource(seed: seed)
@@ -206,30 +188,30 @@ struct ToyKB {
         let colours = ["teal", "amber", "violet", "ochre", "crimson", "olive"]
         let cities = ["oslo", "lima", "pune", "kiev", "bern", "doha"]
         var texts: [String] = []
-        var examples: [QAExample] = []
+        var examples: [Example] = []
         for (i, n) in names.enumerated() {
             let c = colours[r.int(below: colours.count)]
             let t = cities[r.int(below: cities.count)]
             texts.append("\(n) colour \(c)")
-            examples.append(QAExample(id: "q\(i)c", question: "which colour is \(n)", answers: [c], goldChunks: [texts.count - 1]))
+            examples.append(Example(id: "q\(i)c", question: "which colour is \(n)", answers: [c], gold: [Relevance(id: "c\(texts.count - 1)")]))
             texts.append("\(n) city \(t)")
-            examples.append(QAExample(id: "q\(i)t", question: "which city is \(n)", answers: [t], goldChunks: [texts.count - 1]))
+            examples.append(Example(id: "q\(i)t", question: "which city is \(n)", answers: [t], gold: [Relevance(id: "c\(texts.count - 1)")]))
         }
         var order = Array(examples.indices)
         r.shuffle(&order)
         let cut = examples.count * 3 / 4
         train = order[..<cut].map { examples[$0] }
         dev = order[cut...].map { examples[$0] }
-        chunks = ChunkTexts(texts)
+        corpus = try! Corpus(texts.enumerated().map { Chunk(id: "c\($0.offset)", title: "", text: $0.element) })
         vocab = Array(Set((texts + examples.map(\.question)).flatMap(toyWords))).sorted()
     }
 }
 
-/// A fresh (LM, encoder, index) triple; the index holds the base encoder's chunk vectors.
-func toyModels(_ kb: ToyKB, dimension: Int = 6, seed: UInt64 = 3, alpha: Float = 0.5) throws -> (ToyLM, ToyEncoder, ToyIndex) {
+/// A fresh (LM, encoder, index) triple; the (exact) index holds the base encoder's chunk vectors.
+func toyModels(_ kb: ToyKB, dimension: Int = 6, seed: UInt64 = 3, alpha: Float = 0.5) throws -> (ToyLM, ToyEncoder, FlatIndex) {
     let lm = ToyLM(vocab: kb.vocab, alpha: alpha)
     let enc = ToyEncoder(vocab: kb.vocab, dimension: dimension, seed: seed)
-    let docs = try enc.embed(kb.chunks.texts)
-    let index = ToyIndex(vectors: (0..<docs.rows).map { docs.row($0) })
+    let docs = try enc.embed(kb.corpus.indexedTexts)
+    let index = try FlatIndex(dimension: dimension, metric: .innerProduct, vectors: docs.scalars)
     return (lm, enc, index)
 }

@@ -8,19 +8,21 @@ import RaditTensor
 /// quotes the supporting sentences verbatim. Every random choice comes from
 /// `RandomSource(seed:key: instance id)`.
 public struct RaftBuilder {
-    public let oracleProbability: Double
+    /// P, the oracle share: the probability an instance holds the gold chunk(s) (RAFT's
+    /// `--p`; `train.oracle_share` in a run config).
+    public let oracleShare: Double
     public let distractors: Int
     public let seed: UInt64
 
     /// P and n are required: RAFT's script silently defaulted `--p`, so this one never does.
-    public init(oracleProbability: Double, distractors: Int, seed: UInt64) throws {
-        guard (0...1).contains(oracleProbability) else {
-            throw RaftError.invalidOption(name: "p", value: "\(oracleProbability)", reason: "a probability in [0, 1] is needed")
+    public init(oracleShare: Double, distractors: Int, seed: UInt64) throws {
+        guard (0...1).contains(oracleShare) else {
+            throw RaftError.invalidOption(name: "p", value: "\(oracleShare)", reason: "a probability in [0, 1] is needed")
         }
         guard distractors >= 0 else {
             throw RaftError.invalidOption(name: "distractors", value: "\(distractors)", reason: "must be ≥ 0")
         }
-        self.oracleProbability = oracleProbability
+        self.oracleShare = oracleShare
         self.distractors = distractors
         self.seed = seed
     }
@@ -28,7 +30,7 @@ public struct RaftBuilder {
     /// The instance id of a question under this configuration (its generator's key).
     public func instanceID(_ e: Example, source: DistractorSourceKind) -> String {
         let gold = e.gold.filter { $0.grade > 0 }.map(\.id).joined(separator: "\u{1f}")
-        let key = ["raft", e.id, e.question, e.answers.first ?? "", gold, "\(oracleProbability)",
+        let key = ["raft", e.id, e.question, e.answers.first ?? "", gold, "\(oracleShare)",
                    "\(distractors)", source.rawValue, "\(seed)"].joined(separator: "\u{1e}")
         return "raft-" + SHA256.hex(key).prefix(20)
     }
@@ -53,7 +55,7 @@ public struct RaftBuilder {
         struct Settings: Encodable {
             var kind = "raft", p: Double, distractors: Int, distractor_source: DistractorSourceKind, seed: UInt64
         }
-        let settings = try JSONLine.encode(Settings(p: oracleProbability, distractors: distractors,
+        let settings = try JSONLine.encode(Settings(p: oracleShare, distractors: distractors,
                                                     distractor_source: source.kind, seed: seed))
         var writer = try ResumableJSONLWriter(url: url, settings: settings)
         let existing = writer.writtenIDs
@@ -70,17 +72,18 @@ public struct RaftBuilder {
                           supporting: SupportingSentences, skip: (String) -> Bool,
                           emit: (RaftInstance) throws -> Void, progress: ProgressHandler) throws -> GenerationSummary {
         var summary = GenerationSummary()
-        let ranker = try makeRanker(source, corpus: corpus)
+        var retriever: (any ChunkSearch)? = nil
+        if case let .retrieved(r, _) = source { retriever = r }
         let batch = 64
         var start = 0
         while start < examples.count {
             let slice = Array(examples[start..<min(start + batch, examples.count)])
             let todo = slice.filter { !skip(instanceID($0, source: source.kind)) }
             let maxGold = todo.map { $0.gold.count }.max() ?? 0
-            let ranked = try ranker?.rank(todo.map(\.question), k: distractors + 2 * maxGold + 1) ?? []
+            let ranked = try retriever?.search(todo.map(\.question), k: distractors + 2 * maxGold + 1)
             for (i, e) in todo.enumerated() {
                 if let instance = try instance(e, corpus: corpus, source: source.kind,
-                                               hardNegatives: ranker == nil ? nil : ranked[i].map(\.position),
+                                               hardNegatives: ranked?.row(i),
                                                supporting: supporting[e.id]) {
                     try emit(instance)
                     summary.written += 1
@@ -97,15 +100,6 @@ public struct RaftBuilder {
         return summary
     }
 
-    private func makeRanker(_ source: DistractorSource, corpus: Corpus) throws -> (any ChunkRanker)? {
-        switch source {
-        case .random: return nil
-        case .bm25: return BM25Ranker(corpus: corpus)
-        case let .dense(embedder): return try DenseRanker(corpus: corpus, embedder: embedder)
-        case let .ranker(r, _): return r
-        }
-    }
-
     /// One instance, or nil when the question has no answer or no gold chunk in the corpus.
     func instance(_ e: Example, corpus: Corpus, source: DistractorSourceKind, hardNegatives: [Int]?,
                   supporting: [String]?) throws -> RaftInstance? {
@@ -114,7 +108,7 @@ public struct RaftBuilder {
         guard !gold.isEmpty else { return nil }
         let id = instanceID(e, source: source)
         var rng = RandomSource(seed: seed, key: id)
-        let oracle = rng.bernoulli(oracleProbability)
+        let oracle = rng.bernoulli(oracleShare)
         let count = oracle ? distractors : distractors + gold.count
         let goldSet = Set(gold)
         var chosen: [Int] = []
@@ -151,7 +145,7 @@ public struct RaftBuilder {
                             goldIDs: gold.map { corpus[$0].id }, documents: documents, oracleIncluded: oracle,
                             cotAnswer: RaftFormat.cotAnswer(answer: answer, quotes: quotes, oracleIncluded: oracle),
                             instruction: RaftFormat.instruction(documents: documents, question: e.question),
-                            oracleProbability: oracleProbability, distractors: distractors,
+                            oracleShare: oracleShare, distractors: distractors,
                             distractorSource: source, seed: seed)
     }
 }

@@ -3,6 +3,7 @@ import RaditBase
 import RaditKernels
 import RaditModels
 import RaditTensor
+import RaditText
 
 /// `LlamaModel` as the engine's LM: batched `log p(y | prompt)` (AnswerScorer), RA-IT
 /// steps (LMTrainer, AdamW on whatever the arena trains: LoRA or full), greedy answers
@@ -14,18 +15,22 @@ public final class LlamaLM: LMTrainer, AnswerGenerator, Checkpointable {
     public let baseIdentity: String
     /// Longest prompt + answer in tokens; longer prompts lose their beginning.
     public var maxLength: Int
-    public var scoringBatchSize = 8
+    /// Pairs per scoring batch.
+    public var scoringBatchSize: Int
     /// Sequences per micro-batch in an LM-ft step (gradients accumulate across them).
-    public var microBatchSize = 4
-    public var adamW = AdamWConfig()
-    public var clipNorm: Double? = 1.0
+    public var microBatchSize: Int
+    public var optimizer: OptimizerOptions
     var identityMemo: String?
 
-    public init(model: LlamaModel<Float>, codec: TextCodec, baseIdentity: String, maxLength: Int) {
+    public init(model: LlamaModel<Float>, codec: TextCodec, baseIdentity: String, maxLength: Int,
+                scoringBatchSize: Int, microBatchSize: Int, optimizer: OptimizerOptions) {
         self.model = model
         self.codec = codec
         self.baseIdentity = baseIdentity
         self.maxLength = min(maxLength, model.config.maxPositions)
+        self.scoringBatchSize = scoringBatchSize
+        self.microBatchSize = microBatchSize
+        self.optimizer = optimizer
     }
 
     /// SHA-256 over the base identity and the trainable tensors, recomputed only after the
@@ -68,20 +73,21 @@ public final class LlamaLM: LMTrainer, AnswerGenerator, Checkpointable {
             micro.append(try LlamaBatch(sequences: part.map { $0.prompt + $0.answer }, scoredFrom: part.map { $0.prompt.count }))
         }
         let r = model.trainStep(micro, config: LlamaTrainingConfig(schedule: .constant(peak: Double(learningRate)),
-                                                                   adamW: adamW, clipNorm: clipNorm))
+                                                                   adamW: optimizer.adamW, clipNorm: optimizer.clipNorm))
         identityMemo = nil
         return LMStepReport(loss: r.loss, tokens: ids.reduce(0) { $0 + $1.prompt.count + $1.answer.count })
     }
 
     public func generate(_ prompts: [String], maxTokens: Int) throws -> [String] {
-        try prompts.map { p in
-            var ids = codec.encode(p, special: true)
-            if ids.count + maxTokens > model.config.maxPositions { ids = Array(ids.suffix(model.config.maxPositions - maxTokens)) }
-            let stop = Set([model.config.eosToken].compactMap { $0 })
-            let r = try model.generate(prompt: ids, config: GenerationConfig(maxTokens: maxTokens, stopTokens: stop, stopStrings: ["\n"]),
-                                       detokenize: { self.codec.decode($0) })
-            return codec.decode(r.tokens.filter { !stop.contains($0) })
+        let stop = Set([model.config.eosToken].compactMap { $0 })
+        let ids = prompts.map { p in
+            let ids = codec.encode(p, special: true)
+            return ids.count + maxTokens > model.config.maxPositions ? Array(ids.suffix(model.config.maxPositions - maxTokens)) : ids
         }
+        // One batch: every prompt decodes together, each stopping on its own.
+        let results = try model.generate(prompts: ids, config: GenerationConfig(maxTokens: maxTokens, stopTokens: stop, stopStrings: ["\n"]),
+                                         detokenize: { self.codec.decode($0) })
+        return results.map { codec.decode($0.tokens.filter { !stop.contains($0) }) }
     }
 
     /// Trainable tensors, their AdamW moments, the optimizer step and the LoRA-dropout
