@@ -22,7 +22,6 @@ func percentile(_ xs: [Double], _ p: Double) -> Double {
 
 let native = try LlamaBundle(path: file)
 let server = try OpenAIServer(bundle: try LlamaBundle(path: file), config: ServeConfig(port: 0, modelName: "smollm2", queueCapacity: 1024))
-defer { server.shutdown() }
 let subjects = ["the Varnholt bridge", "the Orsk lighthouse", "the Pellan archive", "the Tarnow mill", "the Quill observatory"]
 let pairs: [(prompt: String, answer: String)] = (0..<10).map { i in
     let s = subjects[i % subjects.count]
@@ -73,3 +72,4 @@ let record: [String: Any] = [
     "connections": client.connectionsOpened, "loadavg_end": load,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+server.shutdown()
