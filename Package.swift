@@ -28,10 +28,12 @@ let package = Package(
         .library(name: "RaditTuning", targets: ["RaditTuning"]),
         .library(name: "RaditExperiments", targets: ["RaditExperiments"]),
         .library(name: "RaditRemote", targets: ["RaditRemote"]),
+        .library(name: "RaditServe", targets: ["RaditServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // C libraries (only these four targets touch raw C APIs).
@@ -64,12 +66,19 @@ let package = Package(
         .target(name: "RaditTuning",
                 dependencies: ["RaditRetrieval", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],
                 swiftSettings: optimised),
+        // `radit serve`: the OpenAI-compatible HTTP server over a native model (SwiftNIO).
+        .target(name: "RaditServe", dependencies: [
+            "RaditModels", "RaditRemote",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "RaditExperiments", dependencies: [
             "RaditTuning", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .executableTarget(name: "radit", dependencies: [
             "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
-            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditRetrieval",
+            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditRetrieval", "RaditRemote", "RaditServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -88,6 +97,7 @@ let package = Package(
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
         .testTarget(name: "RaditRemoteTests", dependencies: ["RaditRemote", "RaditTestSupport"]),
+        .testTarget(name: "RaditServeTests", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditTestSupport"]),
         .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.
@@ -105,6 +115,8 @@ let package = Package(
         .executableTarget(name: "bench-encoder", dependencies: ["RaditRetrieval", "RaditModels", "RaditTensor"],
                           path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
                           swiftSettings: optimised),
+        .executableTarget(name: "bench-serve", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditTensor"],
+                          path: "benchmarks/serve", exclude: ["run.sh"]),
         .executableTarget(name: "bench-lm", dependencies: ["RaditModels"],
                           path: "benchmarks/lm", exclude: ["run.sh", "peer.py"], swiftSettings: optimised),
     ],

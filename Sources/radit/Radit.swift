@@ -17,6 +17,7 @@ struct Radit: ParsableCommand {
             Generate.self,
             Run.self,
             ConfigCommand.self,
+            Serve.self,
         ]
     )
 }

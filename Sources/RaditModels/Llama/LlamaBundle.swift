@@ -39,11 +39,19 @@ public final class LlamaBundle {
     /// Generates a continuation of `prompt` (chat template applied when `chat`); stops at
     /// EOS, the configured stop tokens or strings. Returns the text and token ids.
     public func generate(_ prompt: String, chat: Bool, config: GenerationConfig) throws -> (text: String, result: GenerationResult) {
-        let ids = tokenizer.encode(promptText(prompt, chat: chat)).ids
+        try generate(promptText: promptText(prompt, chat: chat), config: config)
+    }
+
+    /// Generates a continuation of the exact text the model sees (a chat template already
+    /// rendered, or none); `onToken` hears each token as it is chosen. The text is cut
+    /// before a stop string.
+    public func generate(promptText: String, config: GenerationConfig,
+                         onToken: ((Int) -> Void)? = nil) throws -> (text: String, result: GenerationResult) {
+        let ids = tokenizer.encode(promptText).ids
         var g = config
         if let eos = tokenizer.eosId ?? model.config.eosToken { g.stopTokens.insert(eos) }
         let tok = tokenizer
-        let result = try model.generate(prompt: ids, config: g) { tok.decode($0) }
+        let result = try model.generate(prompt: ids, config: g, detokenize: { tok.decode($0) }, onToken: onToken)
         var text = tokenizer.decode(result.tokens)
         if result.stopReason == .stopString, let s = g.stopStrings.first(where: { text.contains($0) }),
            let r = text.range(of: s) {

@@ -51,10 +51,13 @@ struct DecodingSequence<S: BLASScalar> {
 extension LlamaModel {
     /// Continues `prompt` with a KV cache: one prefill over the prompt, then one
     /// single-token forward per generated token. `detokenize` maps generated ids to text
-    /// for stop strings. The same as `generate(prompts: [prompt], …)`.
+    /// for stop strings; `onToken` hears each token as it is chosen (for streaming). The
+    /// same as `generate(prompts: [prompt], …)`.
     public func generate(prompt: [Int], config g: GenerationConfig,
-                         detokenize: (([Int]) -> String)? = nil) throws -> GenerationResult {
-        try generate(prompts: [prompt], config: g, detokenize: detokenize)[0]
+                         detokenize: (([Int]) -> String)? = nil,
+                         onToken: ((Int) -> Void)? = nil) throws -> GenerationResult {
+        try generate(prompts: [prompt], config: g, detokenize: detokenize,
+                     onToken: onToken.map { f in { _, token in f(token) } })[0]
     }
 
     /// Continues every prompt as one batch: each prompt is prefilled into its own KV cache,
@@ -65,14 +68,17 @@ extension LlamaModel {
     /// result equals what `generate(prompt:)` returns for that prompt alone.
     /// At most `batchSize` sequences (each holding a KV cache of prompt + maxTokens
     /// positions) decode at once; longer lists run in consecutive groups.
+    /// `onToken(sequence, token)` hears each token as it is chosen.
     public func generate(prompts: [[Int]], config g: GenerationConfig, batchSize: Int = 16,
-                         detokenize: (([Int]) -> String)? = nil) throws -> [GenerationResult] {
+                         detokenize: (([Int]) -> String)? = nil,
+                         onToken: ((_ sequence: Int, _ token: Int) -> Void)? = nil) throws -> [GenerationResult] {
         precondition(batchSize > 0, "generate: batchSize must be positive")
         if prompts.count > batchSize {
             var results: [GenerationResult] = []
             for start in stride(from: 0, to: prompts.count, by: batchSize) {
                 results += try generate(prompts: Array(prompts[start..<min(prompts.count, start + batchSize)]), config: g,
-                                        batchSize: batchSize, detokenize: detokenize)
+                                        batchSize: batchSize, detokenize: detokenize,
+                                        onToken: onToken.map { f in { i, token in f(start + i, token) } })
             }
             return results
         }
@@ -90,6 +96,7 @@ extension LlamaModel {
         /// Records `token` for sequence i and decides whether it stops.
         func take(_ i: Int, _ token: Int) {
             seqs[i].out.append(token)
+            onToken?(i, token)
             seqs[i].next = [token]
             if g.stopTokens.contains(token) { seqs[i].stop = .stopToken; return }
             if !g.stopStrings.isEmpty, let detokenize {
