@@ -20,7 +20,7 @@ public enum ConfigError: RaditError, Equatable {
         case let .unknownSection(file, section):
             return "\(file): unknown section [\(section)]; sections are " + ConfigSchema.sections.map { "[\($0)]" }.joined(separator: " ")
         case let .unknownKey(file, key, suggestion):
-            return "\(file): unknown key `\(key)`" + (suggestion.map { "; did you mean `\($0)`?" } ?? "; `radit run --help-config` lists every key")
+            return "\(file): unknown key `\(key)`" + (suggestion.map { "; did you mean `\($0)`?" } ?? "; `radit run CONFIG --dry-run` prints every key with its default")
         case let .wrongType(file, key, expected, found):
             return "\(file): `\(key)` must be \(expected), found \(found)"
         case let .badOverride(text):

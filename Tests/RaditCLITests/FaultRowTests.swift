@@ -1,0 +1,137 @@
+import Foundation
+import RaditStore
+import RaditTestSupport
+import RaditTuning
+import XCTest
+
+/// Issue 16's table, one test per row this branch owns: the built `radit` meets the
+/// fault, and the test checks the exit status, the message and that no earlier file
+/// changed. (SIGTERM during training: SignalSubprocessTests.)
+final class FaultRowTests: XCTestCase {
+    var config: String { Fixtures.repoRoot.appendingPathComponent("experiments/tiny.toml").path }
+    let quick = ["train.steps=4", "train.checkpoint_every=2", "train.eval_every=0", "data.dev_limit=2",
+                 "eval.table=false", "eval.max_tokens=1"]
+
+    func sets(_ extra: [String] = []) -> [String] { (quick + extra).flatMap { ["--set", $0] } }
+
+    /// Every file of a folder with its bytes.
+    func contents(_ dir: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            out[name] = try Data(contentsOf: dir.appendingPathComponent(name))
+        }
+        return out
+    }
+
+    func fileSize(_ url: URL) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+    }
+
+    /// Row "disk full while `radit run` writes a checkpoint": exit 1 (not a segfault) with
+    /// a message naming the file and the cause, no temporary file left, every file written
+    /// before intact, and `--resume` finishes the run once there is space again.
+    func testDiskFullDuringACheckpoint() throws {
+        let radit = try builtRadit()
+        // Big enough for the whole tiny run once the ballast is gone; filled below.
+        let fs = try SmallFileSystem(megabytes: 32)
+        defer { fs.unmount() }
+        // Sizes from the same run on an ordinary disk.
+        let reference = Fixtures.temporaryDirectory("diskfull-reference")
+        defer { try? FileManager.default.removeItem(at: reference) }
+        try runToEnd(radit, ["run", config, "--runs-dir", "runs", "--name", "r"] + sets(), in: reference)
+        let r = reference.appendingPathComponent("runs/r")
+        let before = ["base.h5", "run.h5", "lsr-cache.h5"].map { fileSize(r.appendingPathComponent($0)) }.reduce(0, +)
+        let checkpoint = fileSize(r.appendingPathComponent(CheckpointLayout.fileName(step: 4)))
+        XCTAssertGreaterThan(checkpoint, 16_384, "the checkpoint must be big enough to leave half of it free")
+        // Room for what comes before the first checkpoint, not for the checkpoint itself.
+        try fs.fill(leaving: before + 2 * 16_384 + checkpoint / 2)
+
+        let result = try runRadit(radit, ["run", config, "--runs-dir", fs.directory.path, "--name", "full"] + sets(), in: reference)
+        let run = fs.directory.appendingPathComponent("full")
+        XCTAssertEqual(result.status, 1, "exit status (139 was the libhdf5 segfault): \(result.err)")
+        XCTAssertTrue(result.err.contains("No space left on device"), result.err)
+        XCTAssertTrue(result.err.contains(run.path + "/"), "the message names the file: \(result.err)")
+        XCTAssertTrue(result.err.contains("disk is full"), result.err)
+        let names = try FileManager.default.contentsOfDirectory(atPath: run.path)
+        XCTAssertEqual(names.filter { $0.contains(".tmp-") }, [], "no temporary file is left")
+        XCTAssertTrue(names.contains("base.h5") && names.contains("run.h5"), "\(names)")
+        // What was written before the failure is whole.
+        XCTAssertNoThrow(try CheckpointFile.read(run.appendingPathComponent("base.h5"), seed: 7))
+        XCTAssertNoThrow(try StoreFile.open(run.appendingPathComponent("run.h5"), expecting: .run, versions: 1...1))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fs.directory.path + "/full.lock"), "the lock is released")
+
+        try FileManager.default.removeItem(at: fs.directory.appendingPathComponent("ballast"))
+        try runToEnd(radit, ["run", "--resume", run.path], in: reference)
+        XCTAssertNoThrow(try CheckpointFile.read(run.appendingPathComponent(CheckpointLayout.fileName(step: 4)), seed: 7))
+    }
+
+    /// Row "`radit run --overwrite` pointed at a corrupt model file": the model error, and
+    /// the previous run byte-identical.
+    func testOverwriteWithACorruptModelKeepsThePreviousRun() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("overwrite-corrupt")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["run", config, "--runs-dir", "runs", "--name", "keep"]
+        try runToEnd(radit, args + sets(), in: dir)
+        let run = dir.appendingPathComponent("runs/keep")
+        let before = try contents(run)
+        let corrupt = dir.appendingPathComponent("broken.gguf")
+        try Data(Array("GGUF".utf8) + [3, 0, 0, 0] + [UInt8](repeating: 0xFF, count: 24)).write(to: corrupt)
+
+        let result = try runRadit(radit, args + sets(["lm.model=\(corrupt.path)"]) + ["--overwrite"], in: dir)
+        XCTAssertEqual(result.status, 1, result.err)
+        XCTAssertTrue(result.err.contains(corrupt.path), result.err)
+        XCTAssertEqual(try contents(run), before, "the previous run must be intact")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.deletingLastPathComponent().path), ["keep"],
+                       "nothing left aside, no lock file")
+    }
+
+    /// Row "two `radit run` into the same run name at once": the second is refused naming
+    /// the first's PID and changes nothing; the first finishes normally.
+    func testASecondRunIntoTheSameNameIsRefused() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("two-writers")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["run", config, "--runs-dir", "runs", "--name", "same"] + sets(["train.steps=12", "train.checkpoint_every=1"])
+        let (first, err, _) = try launch(radit, args, in: dir)
+        XCTAssertTrue(waitForStep(2, of: err) {}, "the first run never reached step 2")
+        let run = dir.appendingPathComponent("runs/same")
+        let second = try runRadit(radit, args, in: dir)
+        XCTAssertEqual(second.status, 1, second.err)
+        XCTAssertTrue(second.err.contains("is being written by process \(first.processIdentifier)"), second.err)
+        XCTAssertTrue(second.err.contains(run.path), second.err)
+        _ = err.fileHandleForReading.readDataToEndOfFile()
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0)
+        // The folder holds one run: the first's, finished (run.h5 has its results).
+        let f = try StoreFile.open(run.appendingPathComponent("run.h5"), expecting: .run, versions: 1...1)
+        XCTAssertTrue(try f.exists("/results/em"))
+        XCTAssertEqual(try f.read("/metrics/step", as: Double.self).count, 12)
+    }
+
+    /// Scope 1 through the CLI: a runs folder on a read-only file system, and one the user
+    /// may not write (run as `nobody` when the tests run as root).
+    func testUnwritableRunsFolder() throws {
+        let radit = try builtRadit()
+        let fs = try SmallFileSystem(megabytes: 1)
+        defer { fs.unmount() }
+        try fs.makeReadOnly()
+        let dir = Fixtures.temporaryDirectory("unwritable")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let readOnly = try runRadit(radit, ["run", config, "--runs-dir", fs.directory.path] + sets(), in: dir)
+        XCTAssertEqual(readOnly.status, 1, readOnly.err)
+        XCTAssertTrue(readOnly.err.contains(fs.directory.path), readOnly.err)
+        XCTAssertTrue(readOnly.err.contains("Read-only file system"), readOnly.err)
+
+        let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv.path) else { return }
+        let runs = dir.appendingPathComponent("runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        let denied = try runRadit(setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", radit.path,
+                                            "run", config, "--runs-dir", runs.path] + sets(), in: dir)
+        XCTAssertEqual(denied.status, 1, denied.err)
+        XCTAssertTrue(denied.err.contains(runs.path), denied.err)
+        XCTAssertTrue(denied.err.contains("Permission denied"), denied.err)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs.path), [])
+    }
+}
