@@ -5,9 +5,9 @@ import RaditData
 import RaditEval
 import RaditIndex
 import RaditModels
+import RaditRetrieval
 import RaditStore
 import RaditTensor
-import RaditText
 
 /// `radit bench …`: benchmarks.
 struct Bench: ParsableCommand {
@@ -96,6 +96,23 @@ struct BenchRetrieval: ParsableCommand {
         }
     }
 
+    /// A requested retriever that cannot run is an error before any work, never a row
+    /// that silently goes missing (the default --model is relative to the current folder).
+    func validate() throws {
+        let chosen = try parsedRetrievers()
+        guard !chosen.isEmpty else { throw ValidationError("--retrievers is empty; name at least one of bm25, dense, dense-tuned") }
+        if chosen.contains(.denseTuned) && queryEncoder == nil {
+            throw ValidationError("--retrievers dense-tuned needs --query-encoder DIR (a tuned query encoder folder)")
+        }
+        let folders = (chosen.contains(.dense) || chosen.contains(.denseTuned) ? [("--model", model)] : [])
+            + (queryEncoder.map { [("--query-encoder", $0)] } ?? [])
+        for (option, folder) in folders
+        where !FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("config.json").path) {
+            throw ValidationError("--retrievers \(retrievers): no encoder at \(option) \(folder) (no config.json there); "
+                + "run `radit models fetch` in the repository folder, give \(option) DIR, or leave the dense retrievers out")
+        }
+    }
+
     func run() throws {
         let ks = try parsedKs()
         let chosen = try parsedRetrievers()
@@ -109,35 +126,34 @@ struct BenchRetrieval: ParsableCommand {
         }
         let bench = RetrievalBenchmark(ks: ks)
         var table = RetrievalTable(dataset: dataset.name, metrics: bench.metrics(for: dataset))
-        var notes: [String] = []
-        var documentEmbedder: MiniLMEmbedder? = nil
+        var documentEncoder: SentenceEncoder<Float>? = nil
+        let questions = dataset.queries.examples.map(\.question)
 
         for retriever in chosen {
             switch retriever {
             case .bm25:
-                let rankings = bench.bm25Rankings(dataset, parameters: parameters,
-                                                  tokenizer: WordTokenizer(stopWords: stopWords ? WordTokenizer.englishStopWords : []),
-                                                  threads: threads, progress: progress.handle)
+                let bm25 = BM25Retriever(corpus: dataset.corpus, parameters: parameters,
+                                         tokenizer: WordTokenizer(stopWords: stopWords ? WordTokenizer.englishStopWords : []),
+                                         threads: threads, progress: progress.handle)
+                let rankings = try bm25.rankings(questions, k: bench.depth, batchSize: max(1, questions.count),
+                                                 progress: progress.handle, stage: "bm25-search")
                 table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "bm25"))
             case .dense:
-                guard let embedder = try loadEmbedder(model) else {
-                    notes.append("dense: MiniLM encoder not available (no \(model)/config.json; run `make models`)")
-                    continue
-                }
-                documentEmbedder = embedder
-                let rankings = try bench.denseRankings(dataset, embedder: embedder, batchSize: batchSize, progress: progress.handle)
+                let encoder = try documentEncoder ?? loadEncoder(model)
+                documentEncoder = encoder
+                let dense = try DenseRetriever(corpus: dataset.corpus, documents: encoder, batchSize: batchSize,
+                                               progress: progress.handle)
+                let rankings = try dense.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress.handle,
+                                                  stage: "dense-search")
                 table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "dense"))
             case .denseTuned:
-                guard let path = queryEncoder else {
-                    notes.append("dense-tuned: no tuned query encoder given (--query-encoder DIR)")
-                    continue
-                }
-                guard let documents = try documentEmbedder ?? loadEmbedder(model), let queries = try loadEmbedder(path, tokenizerFrom: model) else {
-                    notes.append("dense-tuned: encoder not available at \(path)")
-                    continue
-                }
-                let rankings = try bench.denseRankings(dataset, embedder: documents, queryEmbedder: queries,
-                                                       batchSize: batchSize, progress: progress.handle)
+                let documents = try documentEncoder ?? loadEncoder(model)
+                documentEncoder = documents
+                let queries = try loadEncoder(queryEncoder ?? model, tokenizerFrom: documents)
+                let tuned = try DenseRetriever(corpus: dataset.corpus, documents: documents, queries: queries,
+                                               batchSize: batchSize, progress: progress.handle)
+                let rankings = try tuned.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress.handle,
+                                                  stage: "dense-search")
                 table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "dense-tuned"))
             }
         }
@@ -146,11 +162,10 @@ struct BenchRetrieval: ParsableCommand {
         let markdown = table.markdown()
         print("\(dataset.name) (\(dataset.format.rawValue)): \(dataset.corpus.count) chunks, \(dataset.queries.count) questions")
         print(markdown, terminator: "")
-        for n in notes { print(n) }
 
         let url = URL(fileURLWithPath: output ?? "runs/bench-retrieval-\(dataset.name).h5")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try writeTable(table, to: url, dataset: dataset, parameters: parameters, ks: ks, notes: notes)
+        try writeTable(table, to: url, dataset: dataset, parameters: parameters, ks: ks)
         print("wrote \(url.path)")
         if let csv {
             try table.csv().write(toFile: csv, atomically: true, encoding: .utf8)
@@ -158,25 +173,26 @@ struct BenchRetrieval: ParsableCommand {
         }
     }
 
-    /// MiniLM-family encoder from a folder, or nil when the folder has no model.
-    func loadEmbedder(_ directory: String, tokenizerFrom: String? = nil) throws -> MiniLMEmbedder? {
+    /// A BERT-family encoder from a folder (checked by `validate`) through `SentenceEncoder`.
+    /// A folder without its own tokenizer.json (a bare tuned encoder) reads text as
+    /// `tokenizerFrom` does.
+    func loadEncoder(_ directory: String, tokenizerFrom: SentenceEncoder<Float>? = nil) throws -> SentenceEncoder<Float> {
         let dir = URL(fileURLWithPath: directory)
-        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.json").path) else { return nil }
-        let tokDir = FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokenizer.json").path)
-            ? dir : URL(fileURLWithPath: tokenizerFrom ?? directory)
-        var tokenizer = try Tokenizer(tokenizerJSON: tokDir.appendingPathComponent("tokenizer.json"))
-        let encoder = try BertEncoder<Float>.load(directory: dir)
-        // sentence-transformers runs all-MiniLM-L6-v2 with max_seq_length 256.
-        tokenizer.truncation = Truncation(maxLength: min(256, encoder.config.maxPositionEmbeddings))
-        tokenizer.padding = nil
-        return MiniLMEmbedder(encoder: encoder, tokenizer: tokenizer, batchSize: batchSize)
+        let encoder: SentenceEncoder<Float>
+        if let tokenizerFrom, !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokenizer.json").path) {
+            encoder = tokenizerFrom.with(encoder: try BertEncoder<Float>.load(directory: dir), name: dir.lastPathComponent)
+        } else {
+            encoder = try SentenceEncoder<Float>.load(directory: dir)
+        }
+        encoder.batchSize = min(batchSize, 32)
+        return encoder
     }
 
     /// `/results/retrieval`: metrics (M) and retrievers (R) as strings, values (R, M)
     /// float64 (NaN where a metric does not apply), query counts, the Markdown table;
     /// root attributes say which data and settings produced it.
     func writeTable(_ table: RetrievalTable, to url: URL, dataset: Dataset, parameters: BM25Parameters,
-                    ks: [Int], notes: [String]) throws {
+                    ks: [Int]) throws {
         try StoreFile.writeAtomically(to: url, format: StoreFormat("radit.retrieval-bench"), version: 1) { f in
             try f.setAttribute("data", .string(data))
             try f.setAttribute("dataset", .string(dataset.name))
@@ -187,7 +203,6 @@ struct BenchRetrieval: ParsableCommand {
             try f.setAttribute("ks", .ints(ks))
             try f.setAttribute("bm25", .string("variant=\(parameters.variant.name) k1=\(parameters.k1) b=\(parameters.b) tokens=lowercase \\w+\(stopWords ? " stopwords=en" : "")"))
             try f.setAttribute("dense_model", .string(model))
-            try f.setAttribute("notes", .strings(notes.isEmpty ? [""] : notes))
             let g = "/results/retrieval"
             try f.createDataset(g + "/metrics", strings: table.metrics.map(\.description))
             try f.createDataset(g + "/retrievers", strings: table.rows.isEmpty ? [""] : table.rows.map(\.retriever))

@@ -50,7 +50,8 @@ struct Run: ParsableCommand {
         let experiment: ExperimentRun
         if let dir = resume {
             experiment = try ExperimentRun(resume: URL(fileURLWithPath: dir), root: root)
-            print("Resuming \(dir)")
+            print("Resuming \(dir) with its stored config:")
+            print(experiment.config.rendered())
         } else {
             let url = URL(fileURLWithPath: config!)
             var c = try ExperimentConfig.load(url)
@@ -77,7 +78,8 @@ struct Run: ParsableCommand {
         StopSignals.install()
         let progress = ProgressRenderer()
         defer { progress.finish() }
-        guard let results = try experiment.execute(backend: NativeBackend(), root: root,
+        let backend = NativeBackend(runsDirectory: experiment.directory.deletingLastPathComponent())
+        guard let results = try experiment.execute(backend: backend, root: root,
                                                    progress: StopSignals.wrap(progress.handle)) else {
             progress.finish()
             let state = experiment.checkpoints().last.map { "stopped at step \($0.step), checkpoint written" }

@@ -6,7 +6,8 @@ import XCTest
 
 /// Issue 16's table, one test per row this branch owns: the built `radit` meets the
 /// fault, and the test checks the exit status, the message and that no earlier file
-/// changed. (SIGTERM during training: SignalSubprocessTests.)
+/// changed. (SIGTERM during training: SignalSubprocessTests. Empty corpus, PDF in a
+/// folder, no questions and `.jsonl.gz`: the readers branch.)
 final class FaultRowTests: XCTestCase {
     var config: String { Fixtures.repoRoot.appendingPathComponent("experiments/tiny.toml").path }
     let quick = ["train.steps=4", "train.checkpoint_every=2", "train.eval_every=0", "data.dev_limit=2",
@@ -82,8 +83,9 @@ final class FaultRowTests: XCTestCase {
         XCTAssertEqual(result.status, 1, result.err)
         XCTAssertTrue(result.err.contains(corrupt.path), result.err)
         XCTAssertEqual(try contents(run), before, "the previous run must be intact")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.deletingLastPathComponent().path), ["keep"],
-                       "nothing left aside, no lock file")
+        // (.cache holds the shared corpus embeddings of the runs folder.)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: run.deletingLastPathComponent().path)
+                        .filter { $0 != ".cache" }, ["keep"], "nothing left aside, no lock file")
     }
 
     /// Row "two `radit run` into the same run name at once": the second is refused naming
@@ -133,5 +135,90 @@ final class FaultRowTests: XCTestCase {
         XCTAssertTrue(denied.err.contains(runs.path), denied.err)
         XCTAssertTrue(denied.err.contains("Permission denied"), denied.err)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runs.path), [])
+    }
+
+    /// Row "an empty config file": an error saying what to start from; nothing is created.
+    func testAnEmptyConfigIsAnError() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("empty-config")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("empty.toml")
+        try Data("# nothing yet\n\n".utf8).write(to: config)
+        let result = try runRadit(radit, ["run", config.path, "--runs-dir", "runs"], in: dir)
+        XCTAssertEqual(result.status, 1, result.err)
+        XCTAssertTrue(result.err.contains("\(config.path): the config is empty"), result.err)
+        XCTAssertTrue(result.err.contains("experiments/tiny.toml"), result.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs").path))
+    }
+
+    /// Row "`radit run … > log`": stdout is line-buffered, so the resolved config is in the
+    /// log while the run is still training, and stays there after a kill -9.
+    func testStdoutToAFileShowsTheConfigBeforeAnyWork() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("line-buffered")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (p, err, out) = try launch(radit, ["run", config, "--runs-dir", "runs"] + sets(["train.steps=50"]), in: dir)
+        var logged = ""
+        XCTAssertTrue(waitForStep(1, of: err) { logged = (try? String(contentsOf: out, encoding: .utf8)) ?? "" })
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertTrue(logged.contains("[train]") && logged.contains("steps = 50"), "log while training: \(logged)")
+        XCTAssertTrue(try String(contentsOf: out, encoding: .utf8).contains("[train]"))
+    }
+
+    /// Row "an unknown-key error": the command it suggests exists (every suggested command:
+    /// SuggestedCommandTests).
+    func testAnUnknownKeySuggestsACommandThatExists() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("unknown-key")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.toml")
+        try Data("[train]\nzzzzzz = 1\n".utf8).write(to: bad)
+        let result = try runRadit(radit, ["run", bad.path], in: dir)
+        XCTAssertEqual(result.status, 1, result.err)
+        XCTAssertTrue(result.err.contains("unknown key `train.zzzzzz`"), result.err)
+        XCTAssertTrue(result.err.contains("`radit run CONFIG --dry-run` prints every key"), result.err)
+        let dry = try runRadit(radit, ["run", config, "--dry-run"], in: dir)
+        XCTAssertEqual(dry.status, 0, dry.err)
+        XCTAssertTrue(dry.out.contains("keep_checkpoints"), "the dry run lists every key")
+    }
+
+    /// Row "`generate rait --k 5000` on a 999-chunk corpus": an error naming the limit, no
+    /// output.
+    func testRAITWithKLargerThanTheCorpusIsAnError() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("rait-k")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try runToEnd(radit, ["generate", "synthkb", "--entities", "30", "--out", "kb"], in: dir)
+        let result = try runRadit(radit, ["generate", "rait", "--data", "kb", "--k", "5000", "--out", "rait"], in: dir)
+        XCTAssertEqual(result.status, 1, result.err)
+        XCTAssertTrue(result.err.contains("k") && result.err.contains("5000") && result.err.contains("k is at most"), result.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rait/rait.jsonl").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("rait/rait.jsonl.partial").path))
+    }
+
+    /// Row "`lm generate --model models/all-MiniLM-L6-v2`": the real cause, the model family.
+    func testGeneratingWithAnEncoderSaysItIsNotALlama() throws {
+        let radit = try builtRadit()
+        let miniLM = try Fixtures.model("all-MiniLM-L6-v2")
+        let dir = Fixtures.temporaryDirectory("not-llama")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try runRadit(radit, ["lm", "generate", "--model", miniLM.path, "--prompt", "Hello"], in: dir)
+        XCTAssertEqual(result.status, 1, result.err)
+        XCTAssertTrue(result.err.contains("is not a Llama-family model"), result.err)
+        XCTAssertFalse(result.err.contains("rms_norm_eps"), result.err)
+    }
+
+    /// Row "`bench retrieval --retrievers dense` with no model found": an error before any
+    /// work, no table file.
+    func testDenseBenchWithoutAModelIsAnError() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("bench-no-model")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try runToEnd(radit, ["generate", "synthkb", "--entities", "30", "--out", "kb"], in: dir)
+        let result = try runRadit(radit, ["bench", "retrieval", "--data", "kb", "--retrievers", "dense"], in: dir)
+        XCTAssertNotEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("no encoder at --model models/all-MiniLM-L6-v2"), result.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs").path), "no table written")
     }
 }
