@@ -24,6 +24,7 @@ struct Radit: ParsableCommand {
             Bench.self,
             Generate.self,
             Run.self,
+            ConfigCommand.self,
         ]
     )
 

@@ -70,7 +70,7 @@ final class RunSafetyTests: XCTestCase {
 
     struct BrokenModel: ExperimentBackend {
         struct Corrupt: Error {}
-        func build(_ config: ExperimentConfig, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
+        func build(_ settings: RunSettings, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
             throw Corrupt()
         }
     }
@@ -91,9 +91,9 @@ final class RunSafetyTests: XCTestCase {
         var sawOldDuringBuild = false
         struct Watching: ExperimentBackend {
             let check: () -> Void
-            func build(_ config: ExperimentConfig, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
+            func build(_ settings: RunSettings, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
                 check()
-                return try ToyBackend().build(config, root: root, progress: progress)
+                return try ToyBackend().build(settings, root: root, progress: progress)
             }
         }
         let aside = parent.appendingPathComponent(".toy.replaced-\(getpid())")
