@@ -1,4 +1,5 @@
 import CHDF5
+import RaditBase
 
 /// One HDF5 identifier, closed exactly once: explicitly, or when the last Swift owner goes
 /// away. Files are opened with the strong close degree, so closing a file closes every
@@ -30,7 +31,15 @@ final class HDF5Handle {
 
 /// Process-wide HDF5 set-up, done before every entry into the library.
 enum HDF5Library {
-    private static let opened: Bool = H5open() >= 0
+    /// HDF5 1.10 leaves the id of a file whose `H5Fclose` failed (e.g. the final flush hit a
+    /// full disk) registered while freeing the file's internals; its at-exit clean-up then
+    /// closes that id again and segfaults inside `H5F__close_cb` (exit 139). Radit closes
+    /// every file itself and never touches a failed id again, so the library's at-exit
+    /// clean-up is switched off; `H5dont_atexit` only works before the library starts.
+    private static let opened: Bool = {
+        _ = H5dont_atexit()
+        return H5open() >= 0
+    }()
 
     /// Opens the library once and silences HDF5's own printing of error stacks (per
     /// thread in thread-safe builds, so this runs on every entry).
@@ -44,6 +53,14 @@ enum HDF5Library {
         var buffer = [CChar](repeating: 0, count: 1024)
         buffer.withUnsafeMutableBufferPointer { radit_H5E_describe($0.baseAddress, $0.count) }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The errno HDF5's file driver recorded ("errno = 28, error message = ..."), if any.
+    static func systemErrno(in detail: String) -> Int32? {
+        guard let r = detail.range(of: "errno = ") else { return nil }
+        let digits = detail[r.upperBound...].prefix { $0.isNumber }
+        guard let code = Int32(digits), code > 0 else { return nil }
+        return code
     }
 
     static var zlibAvailable: Bool {
@@ -60,8 +77,18 @@ struct Location {
     let file: String
     let path: String
 
-    func error(_ operation: String) -> StoreError {
-        .hdf5(file: file, path: path, operation: operation, detail: HDF5Library.takeErrorDetail())
+    /// The current HDF5 failure as a typed error: a failed system call inside HDF5 (it
+    /// records "errno = N": disk full, permission denied, ...) becomes a `FileSystemError`,
+    /// a Fletcher-32 mismatch `.checksumMismatch`, anything else `.hdf5` with the detail.
+    func error(_ operation: String) -> Error {
+        let detail = HDF5Library.takeErrorDetail()
+        if detail.contains("Fletcher32") {
+            return StoreError.checksumMismatch(file: file, path: path)
+        }
+        if let code = HDF5Library.systemErrno(in: detail) {
+            return FileSystemError(path: file, operation: path == "/" ? operation : "\(operation) \(path)", code: code)
+        }
+        return StoreError.hdf5(file: file, path: path, operation: operation, detail: detail)
     }
 
     /// Throws an `.hdf5` error when an HDF5 call returned a negative status or id.

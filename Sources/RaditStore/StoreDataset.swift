@@ -10,15 +10,22 @@ public struct DatasetOptions: Sendable, Equatable {
     /// Axis 0 may grow without limit (`appendRows`), e.g. (Nd, D) embeddings written in
     /// pieces by a resumable job.
     public var extendibleRows: Bool
+    /// Each chunk carries a Fletcher-32 checksum that HDF5 verifies on every read, so a
+    /// changed bit is a `.checksumMismatch` error instead of a silently different value.
+    /// Needs chunked storage: scalars and datasets with a zero-length axis carry none.
+    public var checksum: Bool
 
-    public init(chunkShape: [Int]? = nil, gzipLevel: Int? = nil, extendibleRows: Bool = false) {
+    public init(chunkShape: [Int]? = nil, gzipLevel: Int? = nil, extendibleRows: Bool = false, checksum: Bool = false) {
         self.chunkShape = chunkShape
         self.gzipLevel = gzipLevel
         self.extendibleRows = extendibleRows
+        self.checksum = checksum
     }
 
     /// Contiguous, uncompressed, fixed size.
     public static let contiguous = DatasetOptions()
+    /// Chunked with a Fletcher-32 checksum per chunk (checkpoint tensors).
+    public static let checksummed = DatasetOptions(checksum: true)
 }
 
 /// An n-dimensional array in a file. Numeric data is row-major; rows are axis 0.

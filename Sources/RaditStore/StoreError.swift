@@ -28,7 +28,8 @@ public enum StoreError: RaditError, Equatable {
     case readOnly(file: String, path: String)
     case closed(file: String)
     case hdf5(file: String, path: String, operation: String, detail: String)
-    case io(file: String, operation: String, reason: String)
+    /// A dataset's stored checksum (HDF5 Fletcher-32 filter) does not match its bytes.
+    case checksumMismatch(file: String, path: String)
 
     public var message: String {
         switch self {
@@ -85,8 +86,9 @@ public enum StoreError: RaditError, Equatable {
             return "\(file): the file was already closed"
         case .hdf5(let file, let path, let operation, let detail):
             return "\(file): \(path): \(operation) failed (HDF5: \(detail.isEmpty ? "no detail" : detail))"
-        case .io(let file, let operation, let reason):
-            return "\(file): \(operation) failed: \(reason)"
+        case .checksumMismatch(let file, let path):
+            return "\(file): \(path) fails its Fletcher-32 checksum: the stored bytes changed after they were "
+                + "written (disk or copy error); restore the file from a good copy or regenerate it"
         }
     }
 }
@@ -95,3 +97,4 @@ public enum StoreError: RaditError, Equatable {
 func shapeText(_ shape: [Int]) -> String {
     shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
 }
+

@@ -106,11 +106,18 @@ public final class StoreFile: StoreGroup {
 
     /// Flushes and closes the file and every object opened from it; later use of those
     /// objects throws `.closed`. Closing twice is harmless.
+    /// A failed flush still closes the file (a file left open would be closed again later,
+    /// failing again); the first failure is thrown.
     public func close() throws {
         guard fileHandle.isOpen else { return }
-        if isWritable { try flush() }
+        var failure: Error?
+        if isWritable {
+            do { try flush() } catch { failure = error }
+        }
         handle.close()
-        if !fileHandle.close() { throw location.error("closing") }
+        if !fileHandle.close() && failure == nil { failure = location.error("closing") }
+        _ = HDF5Library.takeErrorDetail()
+        if let failure { throw failure }
     }
 
     // MARK: Atomic writes
@@ -128,23 +135,31 @@ public final class StoreFile: StoreGroup {
             file = try create(temporary, format: format, version: version, overwrite: true)
         } catch {
             unlink(temporary.path)
-            throw error
+            throw naming(error, url, for: temporary)
         }
         do {
             let result = try body(file)
             try file.close()
             try syncFile(temporary.path)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw StoreError.io(file: url.path, operation: "renaming \(temporary.lastPathComponent) over it",
-                                    reason: String(cString: strerror(errno)))
-            }
-            syncDirectory(url.deletingLastPathComponent().path)
+            try AtomicFileWrite.commit(temporary, to: url)
             return result
         } catch {
             try? file.close()
             unlink(temporary.path)
-            throw error
+            throw naming(error, url, for: temporary)
         }
+    }
+
+    /// A write failure names the file the caller asked for, not its temporary stand-in.
+    private static func naming(_ error: Error, _ url: URL, for temporary: URL) -> Error {
+        if var e = error as? FileSystemError, e.path == temporary.path {
+            e.path = url.path
+            return e
+        }
+        if case .hdf5(let file, let path, let operation, let detail)? = error as? StoreError, file == temporary.path {
+            return StoreError.hdf5(file: url.path, path: path, operation: operation, detail: detail)
+        }
+        return error
     }
 
     /// `<dir>/<name>.tmp-<pid>`: same directory, so the rename never crosses file systems.
@@ -178,21 +193,8 @@ public final class StoreFile: StoreGroup {
 
     private static func syncFile(_ path: String) throws {
         let fd = Foundation.open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw StoreError.io(file: path, operation: "opening for fsync", reason: String(cString: strerror(errno)))
-        }
+        guard fd >= 0 else { throw FileSystemError(path: path, operation: "opening for fsync", code: errno) }
         defer { Foundation.close(fd) }
-        guard fsync(fd) == 0 else {
-            throw StoreError.io(file: path, operation: "fsync", reason: String(cString: strerror(errno)))
-        }
-    }
-
-    /// Makes the rename itself durable; best effort (some file systems refuse).
-    private static func syncDirectory(_ path: String) {
-        let fd = Foundation.open(path, O_RDONLY)
-        if fd >= 0 {
-            _ = fsync(fd)
-            Foundation.close(fd)
-        }
+        guard fsync(fd) == 0 else { throw FileSystemError(path: path, operation: "fsync", code: errno) }
     }
 }

@@ -169,6 +169,8 @@ public class StoreGroup: StoreNode {
                 precondition((0...9).contains(level), "gzip level must be 0...9, got \(level)")
                 try where_.check(H5Pset_deflate(dcpl.raw, UInt32(level)), "setting gzip level \(level)")
             }
+            // Last in the pipeline: the checksum covers the bytes as stored.
+            if options.checksum { try where_.check(H5Pset_fletcher32(dcpl.raw), "setting the Fletcher-32 checksum") }
         }
         let typeHandle: HDF5Handle?
         let type: hid_t
@@ -251,7 +253,9 @@ public class StoreGroup: StoreNode {
     /// The chunk shape to use, or nil for contiguous storage.
     private func chunkShape(_ shape: [Int], options: DatasetOptions, elementSize: Int, location: Location) throws -> [Int]? {
         let extendible = options.extendibleRows && !shape.isEmpty
-        guard !shape.isEmpty, options.chunkShape != nil || options.gzipLevel != nil || extendible else { return nil }
+        guard !shape.isEmpty, options.chunkShape != nil || options.gzipLevel != nil || options.checksum || extendible else {
+            return nil
+        }
         if let chunk = options.chunkShape {
             let fits = chunk.count == shape.count && zip(chunk, shape).enumerated().allSatisfy { i, pair in
                 pair.0 > 0 && (extendible && i == 0 || pair.0 <= max(pair.1, 1))

@@ -4,7 +4,8 @@ import RaditTensor
 
 /// `ckpt-<step>.h5` (format `radit.checkpoint`, DESIGN §6): `/params/<name>`,
 /// `/optim/{m,v}/<name>`, `/state` with the step, RNG state, data cursor and best score as
-/// attributes, and the `cached` schedule's fixed candidates as datasets. Written atomically.
+/// attributes, and the `cached` schedule's fixed candidates as datasets. Written atomically;
+/// every tensor carries a Fletcher-32 checksum, so a changed bit fails the load naming it.
 public enum CheckpointFile {
     public static let version = 1
 
@@ -14,7 +15,9 @@ public enum CheckpointFile {
         try StoreFile.writeAtomically(to: url, format: .checkpoint, version: version) { file in
             for section in CheckpointSection.allCases {
                 let tensors = snapshot.tensors.filter { $0.section == section }
-                if !tensors.isEmpty { try file.writeTensors("/" + section.rawValue, tensors.map { ($0.name, $0.tensor) }) }
+                if !tensors.isEmpty {
+                    try file.writeTensors("/" + section.rawValue, tensors.map { ($0.name, $0.tensor) }, options: .checksummed)
+                }
             }
             let s = snapshot.state
             let g = try file.requireGroup(CheckpointLayout.state)

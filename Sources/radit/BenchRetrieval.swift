@@ -96,6 +96,23 @@ struct BenchRetrieval: ParsableCommand {
         }
     }
 
+    /// A requested retriever that cannot run is an error before any work, never a row
+    /// that silently goes missing (the default --model is relative to the current folder).
+    func validate() throws {
+        let chosen = try parsedRetrievers()
+        guard !chosen.isEmpty else { throw ValidationError("--retrievers is empty; name at least one of bm25, dense, dense-tuned") }
+        if chosen.contains(.denseTuned) && queryEncoder == nil {
+            throw ValidationError("--retrievers dense-tuned needs --query-encoder DIR (a tuned query encoder folder)")
+        }
+        let folders = (chosen.contains(.dense) || chosen.contains(.denseTuned) ? [("--model", model)] : [])
+            + (queryEncoder.map { [("--query-encoder", $0)] } ?? [])
+        for (option, folder) in folders
+        where !FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("config.json").path) {
+            throw ValidationError("--retrievers \(retrievers): no encoder at \(option) \(folder) (no config.json there); "
+                + "run `radit models fetch` in the repository folder, give \(option) DIR, or leave the dense retrievers out")
+        }
+    }
+
     func run() throws {
         let ks = try parsedKs()
         let chosen = try parsedRetrievers()
@@ -109,7 +126,6 @@ struct BenchRetrieval: ParsableCommand {
         }
         let bench = RetrievalBenchmark(ks: ks)
         var table = RetrievalTable(dataset: dataset.name, metrics: bench.metrics(for: dataset))
-        var notes: [String] = []
         var documentEncoder: SentenceEncoder<Float>? = nil
         let questions = dataset.queries.examples.map(\.question)
 
@@ -123,10 +139,7 @@ struct BenchRetrieval: ParsableCommand {
                                                  progress: progress.handle, stage: "bm25-search")
                 table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "bm25"))
             case .dense:
-                guard let encoder = try loadEncoder(model) else {
-                    notes.append("dense: MiniLM encoder not available (no \(model)/config.json; run `make models`)")
-                    continue
-                }
+                let encoder = try documentEncoder ?? loadEncoder(model)
                 documentEncoder = encoder
                 let dense = try DenseRetriever(corpus: dataset.corpus, documents: encoder, batchSize: batchSize,
                                                progress: progress.handle)
@@ -134,15 +147,9 @@ struct BenchRetrieval: ParsableCommand {
                                                   stage: "dense-search")
                 table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "dense"))
             case .denseTuned:
-                guard let path = queryEncoder else {
-                    notes.append("dense-tuned: no tuned query encoder given (--query-encoder DIR)")
-                    continue
-                }
-                guard let documents = try documentEncoder ?? loadEncoder(model),
-                      let queries = try loadEncoder(path, tokenizerFrom: documents) else {
-                    notes.append("dense-tuned: encoder not available at \(path)")
-                    continue
-                }
+                let documents = try documentEncoder ?? loadEncoder(model)
+                documentEncoder = documents
+                let queries = try loadEncoder(queryEncoder ?? model, tokenizerFrom: documents)
                 let tuned = try DenseRetriever(corpus: dataset.corpus, documents: documents, queries: queries,
                                                batchSize: batchSize, progress: progress.handle)
                 let rankings = try tuned.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress.handle,
@@ -155,11 +162,10 @@ struct BenchRetrieval: ParsableCommand {
         let markdown = table.markdown()
         print("\(dataset.name) (\(dataset.format.rawValue)): \(dataset.corpus.count) chunks, \(dataset.queries.count) questions")
         print(markdown, terminator: "")
-        for n in notes { print(n) }
 
         let url = URL(fileURLWithPath: output ?? "runs/bench-retrieval-\(dataset.name).h5")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try writeTable(table, to: url, dataset: dataset, parameters: parameters, ks: ks, notes: notes)
+        try writeTable(table, to: url, dataset: dataset, parameters: parameters, ks: ks)
         print("wrote \(url.path)")
         if let csv {
             try table.csv().write(toFile: csv, atomically: true, encoding: .utf8)
@@ -167,12 +173,11 @@ struct BenchRetrieval: ParsableCommand {
         }
     }
 
-    /// A BERT-family encoder from a folder through `SentenceEncoder`, or nil when the folder
-    /// has no model. A folder without its own tokenizer.json (a bare tuned encoder) reads
-    /// text as `tokenizerFrom` does.
-    func loadEncoder(_ directory: String, tokenizerFrom: SentenceEncoder<Float>? = nil) throws -> SentenceEncoder<Float>? {
+    /// A BERT-family encoder from a folder (checked by `validate`) through `SentenceEncoder`.
+    /// A folder without its own tokenizer.json (a bare tuned encoder) reads text as
+    /// `tokenizerFrom` does.
+    func loadEncoder(_ directory: String, tokenizerFrom: SentenceEncoder<Float>? = nil) throws -> SentenceEncoder<Float> {
         let dir = URL(fileURLWithPath: directory)
-        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.json").path) else { return nil }
         let encoder: SentenceEncoder<Float>
         if let tokenizerFrom, !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokenizer.json").path) {
             encoder = tokenizerFrom.with(encoder: try BertEncoder<Float>.load(directory: dir), name: dir.lastPathComponent)
@@ -187,7 +192,7 @@ struct BenchRetrieval: ParsableCommand {
     /// float64 (NaN where a metric does not apply), query counts, the Markdown table;
     /// root attributes say which data and settings produced it.
     func writeTable(_ table: RetrievalTable, to url: URL, dataset: Dataset, parameters: BM25Parameters,
-                    ks: [Int], notes: [String]) throws {
+                    ks: [Int]) throws {
         try StoreFile.writeAtomically(to: url, format: StoreFormat("radit.retrieval-bench"), version: 1) { f in
             try f.setAttribute("data", .string(data))
             try f.setAttribute("dataset", .string(dataset.name))
@@ -198,7 +203,6 @@ struct BenchRetrieval: ParsableCommand {
             try f.setAttribute("ks", .ints(ks))
             try f.setAttribute("bm25", .string("variant=\(parameters.variant.name) k1=\(parameters.k1) b=\(parameters.b) tokens=lowercase \\w+\(stopWords ? " stopwords=en" : "")"))
             try f.setAttribute("dense_model", .string(model))
-            try f.setAttribute("notes", .strings(notes.isEmpty ? [""] : notes))
             let g = "/results/retrieval"
             try f.createDataset(g + "/metrics", strings: table.metrics.map(\.description))
             try f.createDataset(g + "/retrievers", strings: table.rows.isEmpty ? [""] : table.rows.map(\.retriever))

@@ -1,4 +1,12 @@
+// First, before Foundation imports the C library again: `stdout` is a C global, and its
+// one use here (setvbuf before anything runs) is safe.
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import ArgumentParser
+import Foundation
 import RaditBase
 
 @main
@@ -20,4 +28,12 @@ struct Radit: ParsableCommand {
             Serve.self,
         ]
     )
+
+    /// stdout is line-buffered even when it is a file or a pipe (`radit run … > log`), so
+    /// the resolved config and each result line are in the log as soon as they are printed,
+    /// and survive a kill.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(Array(CommandLine.arguments.dropFirst()))
+    }
 }

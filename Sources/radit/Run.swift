@@ -30,7 +30,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the resolved config and check it, then stop.")
     var dryRun = false
 
-    @Flag(help: "Replace an existing run of the same name (its folder is deleted first) instead of failing.")
+    @Flag(help: "Replace an existing run of the same name instead of failing (the old run is deleted once the new one has loaded its models and data and written its first file).")
     var overwrite = false
 
     func validate() throws {
@@ -50,7 +50,8 @@ struct Run: ParsableCommand {
         let experiment: ExperimentRun
         if let dir = resume {
             experiment = try ExperimentRun(resume: URL(fileURLWithPath: dir), root: root)
-            print("Resuming \(dir)")
+            print("Resuming \(dir) with its stored config:")
+            print(experiment.config.rendered())
         } else {
             let url = URL(fileURLWithPath: config!)
             var c = try ExperimentConfig.load(url)
@@ -63,20 +64,28 @@ struct Run: ParsableCommand {
             }
             let runName = name ?? url.deletingPathExtension().lastPathComponent
             let directory = URL(fileURLWithPath: runsDir).appendingPathComponent(runName)
-            // Only a folder that holds a run is deleted, so a mistyped --runs-dir cannot wipe
+            experiment = try ExperimentRun(create: directory, config: c, overrides: overrides, root: root,
+                                           replacing: overwrite)
+            // Only a folder that holds a run is replaced, so a mistyped --runs-dir cannot wipe
             // anything else.
             if overwrite && FileManager.default.fileExists(atPath: directory.appendingPathComponent("run.h5").path) {
-                try c.validate(root: root)
-                try FileManager.default.removeItem(at: directory)
-                print("Replacing \(directory.path)")
+                print("Replacing \(directory.path) (the old run is deleted once the new one has started)")
             }
-            experiment = try ExperimentRun(create: directory, config: c, overrides: overrides, root: root)
         }
+        if let pid = experiment.lock?.staleHolder {
+            print("Took over the lock of \(experiment.directory.path) from process \(pid), which is no longer running")
+        }
+        StopSignals.install()
         let progress = ProgressRenderer()
         defer { progress.finish() }
         let backend = NativeBackend(runsDirectory: experiment.directory.deletingLastPathComponent())
-        guard let results = try experiment.execute(backend: backend, root: root, progress: progress.handle) else {
-            print("stopped; continue with: radit run --resume \(experiment.directory.path)")
+        guard let results = try experiment.execute(backend: backend, root: root,
+                                                   progress: StopSignals.wrap(progress.handle)) else {
+            progress.finish()
+            let state = experiment.checkpoints().last.map { "stopped at step \($0.step), checkpoint written" }
+                ?? "stopped before the first training step"
+            print("\(state); continue with: radit run --resume \(experiment.directory.path)")
+            if let status = StopSignals.exitStatus { throw ExitCode(status) }
             return
         }
         print(results.table())

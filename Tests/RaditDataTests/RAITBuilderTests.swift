@@ -75,3 +75,22 @@ final class RAITBuilderTests: XCTestCase {
         XCTAssertThrowsError(try RAITBuilder(k: 0, seed: 0))
     }
 }
+
+/// Issue 16 row "`generate rait --k 5000` on a 999-chunk corpus": an error naming the
+/// limit, and no output file, instead of silently every chunk per question.
+final class RAITLimitTests: XCTestCase {
+    func testKLargerThanTheCorpusIsAnError() throws {
+        let kb = try SynthKB.generate(SynthKBConfig(entities: 20, seed: 2))
+        let corpus = kb.corpus, examples = kb.examples(.train)
+        let ranker = BM25Retriever(corpus: corpus)
+        let builder = try RAITBuilder(k: corpus.count + 1, seed: 0)
+        let url = Fixtures.temporaryDirectory("rait-k").appendingPathComponent("rait.jsonl")
+        XCTAssertThrowsError(try builder.write(examples, corpus: corpus, retriever: ranker, to: url)) { error in
+            XCTAssertEqual(error as? RaftError, .invalidOption(name: "k", value: "\(corpus.count + 1)",
+                                                              reason: "the corpus has only \(corpus.count) chunks; k is at most \(corpus.count)"))
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
+        XCTAssertEqual(try RAITBuilder(k: corpus.count, seed: 0).build(Array(examples.prefix(1)), corpus: corpus, retriever: ranker).count,
+                       corpus.count)
+    }
+}

@@ -23,28 +23,22 @@ public enum DataFileError: RaditError, Equatable {
     }
 }
 
-/// Whole-file writes go to `<name>.tmp` first and are renamed into place, so a crash never
-/// leaves a half-written output under the final name.
+/// Whole-file writes through `AtomicFileWrite` (temporary file, fsync, rename), so a crash
+/// or a full disk never leaves a half-written output under the final name.
 enum AtomicFile {
     static func write(_ data: Data, to url: URL) throws {
-        let dir = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let tmp = url.appendingPathExtension("tmp")
-            try data.write(to: tmp)
-            try moveReplacing(tmp, to: url)
-        } catch let e as DataFileError {
-            throw e
-        } catch {
-            throw DataFileError.cannotWrite(path: url.path, reason: "\(error)")
+        do throws(FileSystemError) { try AtomicFileWrite.write(data, to: url) } catch {
+            throw DataFileError.cannotWrite(path: url.path, reason: error.message)
         }
     }
 
     static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
 
+    /// Renames a finished file into place (atomic: the target is replaced, never removed first).
     static func moveReplacing(_ from: URL, to url: URL) throws {
-        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-        try FileManager.default.moveItem(at: from, to: url)
+        do throws(FileSystemError) { try AtomicFileWrite.commit(from, to: url) } catch {
+            throw DataFileError.cannotWrite(path: url.path, reason: error.message)
+        }
     }
 }
 

@@ -71,6 +71,7 @@ public struct RAITBuilder {
 
     public func build(_ examples: [Example], corpus: Corpus, retriever: any ChunkSearch,
                       progress: ProgressHandler = silentProgress) throws -> [RAITInstance] {
+        try requireFits(corpus)
         var out: [RAITInstance] = []
         _ = try generate(examples, corpus: corpus, retriever: retriever, skip: { _ in false },
                          emit: { out.append($0) }, progress: progress)
@@ -81,6 +82,7 @@ public struct RAITBuilder {
     @discardableResult
     public func write(_ examples: [Example], corpus: Corpus, retriever: any ChunkSearch, to url: URL,
                       progress: ProgressHandler = silentProgress) throws -> GenerationSummary {
+        try requireFits(corpus)
         struct Settings: Encodable {
             var kind = "rait", k: Int, template: String, mode: RAITMode, gold_share: Double, seed: UInt64, separator: String
         }
@@ -94,6 +96,14 @@ public struct RAITBuilder {
         summary.alreadyPresent = existing.count
         try writer.close(complete: summary.complete)
         return summary
+    }
+
+    /// More chunks per question than the corpus holds is a mistake, not a request for "all".
+    private func requireFits(_ corpus: Corpus) throws {
+        guard k <= corpus.count else {
+            throw RaftError.invalidOption(name: "k", value: "\(k)",
+                                          reason: "the corpus has only \(corpus.count) chunks; k is at most \(corpus.count)")
+        }
     }
 
     private func generate(_ examples: [Example], corpus: Corpus, retriever: any ChunkSearch, skip: (String) -> Bool,

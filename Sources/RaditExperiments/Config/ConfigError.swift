@@ -3,6 +3,7 @@ import RaditBase
 /// A config that cannot run; every message names the file and the key, and how to fix it.
 public enum ConfigError: RaditError, Equatable {
     case unreadable(file: String, reason: String)
+    case empty(file: String)
     case syntax(file: String, line: Int, column: Int, reason: String)
     case unknownSection(file: String, section: String)
     case unknownKey(file: String, key: String, suggestion: String?)
@@ -17,6 +18,10 @@ public enum ConfigError: RaditError, Equatable {
         switch self {
         case let .unreadable(file, reason):
             return "\(file): cannot read the config: \(reason)"
+        case let .empty(file):
+            return "\(file): the config is empty (running it would start the full default experiment); "
+                + "start from experiments/tiny.toml (seconds) or experiments/quickstart.toml, or set at least "
+                + "the [data], [lm] and [train] keys you mean (`radit config explain` lists every key)"
         case let .syntax(file, line, column, reason):
             return "\(file):\(line):\(column): TOML syntax error: \(reason)"
         case let .unknownSection(file, section):

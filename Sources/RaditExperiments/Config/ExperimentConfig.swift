@@ -26,6 +26,9 @@ public struct ExperimentConfig: Sendable, Equatable {
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw ConfigError.unreadable(file: url.path, reason: "\(error.localizedDescription)")
         }
+        // An empty file would silently run the full default experiment.
+        let settings = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        if settings.allSatisfy({ $0.isEmpty || $0.hasPrefix("#") }) { throw ConfigError.empty(file: url.path) }
         return try parse(text, file: url.path)
     }
 

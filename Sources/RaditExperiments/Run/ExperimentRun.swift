@@ -22,11 +22,20 @@ public final class ExperimentRun {
     var bestFile: URL { directory.appendingPathComponent("best.h5") }
     var cacheFile: URL { directory.appendingPathComponent("lsr-cache.h5") }
     var created = ISO8601DateFormatter().string(from: Date())
+    /// Held from init until `execute` returns: one writer per run folder.
+    public private(set) var lock: RunLock?
+    /// `--overwrite`: the run already in the folder is replaced once this one has started.
+    let replacesExisting: Bool
 
-    /// A new run; fails if the folder already holds one. Validates the config first.
-    public init(create directory: URL, config: ExperimentConfig, overrides: [String], root: URL) throws {
+    /// A new run; fails if the folder already holds one, unless `replacing` (the old run is
+    /// moved aside and deleted only once this run has loaded its models and data and
+    /// written its first file; if it fails before that, the old run is put back). Validates
+    /// the config first and locks the folder.
+    public init(create directory: URL, config: ExperimentConfig, overrides: [String], root: URL,
+                replacing: Bool = false) throws {
         try config.validate(root: root)
-        if FileManager.default.fileExists(atPath: directory.appendingPathComponent("run.h5").path) {
+        lock = try RunLock(directory: directory)
+        if !replacing && FileManager.default.fileExists(atPath: directory.appendingPathComponent("run.h5").path) {
             throw RunError.exists(directory: directory.path)
         }
         self.directory = directory
@@ -34,12 +43,14 @@ public final class ExperimentRun {
         settings = try config.settings()
         self.overrides = overrides
         isResume = false
+        replacesExisting = replacing
     }
 
-    /// An existing run, re-reading its stored config and overrides.
+    /// An existing run, re-reading its stored config and overrides; locks the folder.
     public init(resume directory: URL, root: URL) throws {
         let run = directory.appendingPathComponent("run.h5")
         guard FileManager.default.fileExists(atPath: run.path) else { throw RunError.notARun(directory: directory.path) }
+        lock = try RunLock(directory: directory)
         let stored = try RunFile.readConfig(run)
         var c = try ExperimentConfig.parse(stored.text, file: stored.source)
         try c.apply(overrides: stored.overrides)
@@ -50,6 +61,12 @@ public final class ExperimentRun {
         overrides = stored.overrides
         created = stored.created
         isResume = true
+        replacesExisting = false
+    }
+
+    /// Where `--overwrite` keeps the old run until the new one has started.
+    var asideDirectory: URL {
+        directory.deletingLastPathComponent().appendingPathComponent(".\(directory.lastPathComponent).replaced-\(getpid())")
     }
 
     /// Checkpoint files present, oldest first.
@@ -61,10 +78,37 @@ public final class ExperimentRun {
         }.sorted { $0.0 < $1.0 }
     }
 
-    /// Trains and evaluates; returns the final results (also written to run.h5).
+    /// Trains and evaluates; returns the final results (also written to run.h5), or nil
+    /// when `progress` answered `.stop`: then the current step was finished and a
+    /// checkpoint written, and `radit run --resume` continues. Releases the folder's lock.
     public func execute(backend: ExperimentBackend, root: URL,
                         progress: ProgressHandler = silentProgress) throws -> RunResults? {
-        let started = Date()
+        defer { lock?.release(); lock = nil }
+        let fm = FileManager.default
+        var aside: URL?
+        if replacesExisting && fm.fileExists(atPath: runFile.path) {
+            aside = asideDirectory
+            try? fm.removeItem(at: aside!)
+            try fm.moveItem(at: directory, to: aside!)
+        }
+        do {
+            return try train(backend: backend, root: root, progress: progress) {
+                if let old = aside { try? fm.removeItem(at: old) }
+                aside = nil
+            }
+        } catch {
+            if let old = aside {
+                try? fm.removeItem(at: directory)
+                try? fm.moveItem(at: old, to: directory)
+            }
+            throw error
+        }
+    }
+
+    /// `started` is called once the models and data are loaded and the first file written.
+    private func train(backend: ExperimentBackend, root: URL, progress: ProgressHandler,
+                       started: () -> Void) throws -> RunResults? {
+        let began = Date()
         // Data and models first: a dataset the run cannot use leaves no run folder behind.
         let setup = try backend.build(settings, root: root, progress: progress)
         let data = setup.data
@@ -99,14 +143,21 @@ public final class ExperimentRun {
             try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: record,
                               metrics: metrics, results: nil)
         }
+        started()
         // The tuned dense retriever: the query encoder being trained over the frozen index.
         let reader = RetrievalReader(generator: setup.lm, scorer: tuner.scorer,
                                      retriever: try DenseRetriever(queries: setup.encoder, index: setup.index),
                                      corpus: data.corpus)
         let evalEvery = settings.train.evalEvery
         let ckptEvery = settings.train.checkpointEvery
-        try tuner.prepareFixedTargets(progress: progress)
         var stopped = false
+        try tuner.prepareFixedTargets(progress: { e in
+            let a = progress(e)
+            if a == .stop { stopped = true }
+            return a
+        })
+        // Stopped while fixing the targets: nothing trained yet, resume starts from base.h5.
+        if stopped { return nil }
         // Evaluations report progress but are never cut short: a stop request is noted and
         // honoured by the training loop at its next safe point.
         func evalProgress(_ e: ProgressEvent) -> ProgressAction {
@@ -144,7 +195,7 @@ public final class ExperimentRun {
             return true
         })
         try checkpoint(tuner, cache: cache, data: record)
-        if stopped && !tuner.isFinished { return nil }
+        if stopped { return nil }
 
         // Final evaluation on test (dev when the data has no test): the tuned pair, and with
         // eval.table the base/tuned combinations.
@@ -158,6 +209,9 @@ public final class ExperimentRun {
         let table = settings.eval.table
         let pairs: [(lm: Int, r: Int)] = table ? [(0, 0), (0, 1), (1, 0), (1, 1)] : [(1, 1)]
         for (l, r) in pairs {
+            // A stop during the final evaluation takes effect between its passes; the last
+            // checkpoint holds the finished training, and --resume evaluates again.
+            if stopped { return nil }
             try tuner.restoreLM(l == 0 ? base : tuned)
             try tuner.restoreRetriever(r == 0 ? base : tuned)
             let report = try Evaluation.run(questions, reader: reader, options: io, recallAt: results.recallAt,
@@ -180,7 +234,7 @@ public final class ExperimentRun {
         let seconds = metrics.series["seconds"]!.filter { !$0.isNaN }.reduce(0, +)
         let tokens = metrics.series["lm_tokens"]!.filter { !$0.isNaN }.reduce(0, +)
         results.tokensPerSecond = seconds > 0 ? tokens / seconds : 0
-        results.wallSeconds = Date().timeIntervalSince(started)
+        results.wallSeconds = Date().timeIntervalSince(began)
         try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: record,
                           metrics: metrics, results: results)
         try ScoreCacheFile.write(cache, to: cacheFile)

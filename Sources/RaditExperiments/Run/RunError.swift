@@ -7,6 +7,8 @@ public enum RunError: RaditError, Equatable {
     case noCheckpoint(directory: String)
     case corrupt(what: String)
     case emptySplit(split: String)
+    case locked(directory: String, pid: Int32, lockFile: String)
+    case lockFailed(path: String, reason: String)
 
     public var message: String {
         switch self {
@@ -20,6 +22,12 @@ public enum RunError: RaditError, Equatable {
             return "\(what) is missing or malformed; the file was not written by this Radit version"
         case let .emptySplit(split):
             return "the \(split) split is empty; check [data]"
+        case let .locked(d, pid, lockFile):
+            let holder = pid > 0 ? "process \(pid)" : "another process"
+            return "\(d) is being written by \(holder) (lock \(lockFile)); wait for it to finish or stop it"
+                + (pid > 0 ? " (kill \(pid))" : "") + ", or give this run another --name"
+        case let .lockFailed(path, reason):
+            return "cannot lock \(path): \(reason); check that the runs folder is writable"
         }
     }
 }

@@ -97,6 +97,12 @@ public final class GGUFFile: @unchecked Sendable {
                 throw GGUFError.badTensorShape(path: path, tensor: name, dims: dims,
                     reason: "ne[0] = \(dims[0]) is not a multiple of the \(type.name) block size \(type.blockSize)")
             }
+            // Checked: four corrupt dimensions multiply past Int.max, which unchecked
+            // arithmetic would wrap into a small or negative size.
+            guard let elements = checkedProduct(dims), elements / type.blockSize * type.typeSize <= file.count else {
+                throw GGUFError.badTensorShape(path: path, tensor: name, dims: dims,
+                    reason: "its \(type.name) data would be larger than the \(file.count)-byte file")
+            }
             guard offset <= UInt64(Int.max / 2) else {
                 throw GGUFError.tensorOutOfBounds(path: path, tensor: name, start: Int.max, end: Int.max, fileSize: file.count)
             }

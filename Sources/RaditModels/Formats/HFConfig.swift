@@ -34,6 +34,12 @@ func decodeHFConfig<C: Decodable>(_ type: C.Type, url: URL) throws -> C {
     }
 }
 
+/// The two keys of a `config.json` that name the model family.
+struct HFModelFamily: Decodable {
+    var modelType: String?
+    var architectures: [String]?
+}
+
 /// `rmsNormEps` → `rms_norm_eps`, to name keys as the file spells them.
 func snakeCase(_ s: String) -> String {
     var out = ""
@@ -82,10 +88,18 @@ public struct LlamaHFConfig: Codable, Sendable, Equatable {
     public var bosTokenId: Int?
     public var eosTokenId: Int?
 
+    /// `model_type` values read as Llama-family models.
+    public static let families = ["llama", "mistral", "qwen2"]
+
+    /// Checks the family (`model_type`, else `architectures`) before anything else, so a
+    /// folder of another model says so instead of naming a Llama key it lacks.
     public static func load(url: URL) throws -> LlamaHFConfig {
-        let c = try decodeHFConfig(LlamaHFConfig.self, url: url)
-        let known = ["llama", "mistral", "qwen2"]
-        guard known.contains(c.modelType) else { throw HFConfigError.wrongModelType(path: url.path, found: c.modelType, expected: known) }
-        return c
+        let family = try decodeHFConfig(HFModelFamily.self, url: url)
+        let type = family.modelType ?? family.architectures?.first.map { $0.lowercased() } ?? ""
+        guard families.contains(where: { type == $0 || type.hasPrefix($0 + "for") }) else {
+            let found = ([family.modelType].compactMap { $0 } + (family.architectures ?? [])).joined(separator: ", ")
+            throw LlamaError.unsupportedArchitecture(file: url.path, found: found.isEmpty ? "no model_type" : found)
+        }
+        return try decodeHFConfig(LlamaHFConfig.self, url: url)
     }
 }

@@ -72,3 +72,16 @@ public enum ModelFileError: RaditError, Equatable {
         }
     }
 }
+
+/// The product of sizes read from a file, or nil when it overflows `Int` (a corrupt size
+/// must fail, not wrap into a plausible small number).
+func checkedProduct(_ sizes: [Int]) -> Int? {
+    var product = 1
+    for s in sizes {
+        guard s >= 0 else { return nil }
+        let (p, overflow) = product.multipliedReportingOverflow(by: s)
+        if overflow { return nil }
+        product = p
+    }
+    return product
+}

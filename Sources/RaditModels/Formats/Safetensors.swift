@@ -93,8 +93,7 @@ public final class SafetensorsFile: @unchecked Sendable {
             guard off[1] <= dataSize else {
                 throw SafetensorsError.offsetsOutOfBounds(path: path, tensor: name, begin: off[0], end: off[1], dataSize: dataSize)
             }
-            let numel = shape.reduce(1, *)
-            guard numel * dtype.byteCount == off[1] - off[0] else {
+            guard let bytes = checkedProduct(shape + [dtype.byteCount]), bytes == off[1] - off[0] else {
                 throw SafetensorsError.sizeMismatch(path: path, tensor: name, shape: shape, dtype: dtypeName, bytes: off[1] - off[0])
             }
             infos.append(SafetensorsTensorInfo(name: name, dtype: dtype, shape: shape, dataRange: off[0]..<off[1]))

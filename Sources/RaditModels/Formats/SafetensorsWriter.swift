@@ -5,8 +5,8 @@ import RaditTensor
 /// Writes Float32 tensors as a safetensors file other tools (PyTorch, vLLM, llama.cpp's
 /// converter) read; converting to F16/BF16 rounds to nearest even like PyTorch.
 public enum SafetensorsWriter {
-    /// Writes `tensors` (names unique, in the given order) to `url` atomically: a
-    /// temporary file beside it is written, flushed and renamed.
+    /// Writes `tensors` (names unique, in the given order) to `url` atomically
+    /// (`AtomicFileWrite`: temporary file, fsync, rename).
     public static func write(_ tensors: [(name: String, tensor: Tensor<Float>)], dtype: SafetensorsDType = .f32,
                              metadata: [String: String] = [:], to url: URL) throws {
         guard dtype.isWritable else { throw SafetensorsError.unsupportedDType(path: url.path, tensor: "*", dtype: dtype.rawValue) }
@@ -40,18 +40,8 @@ public enum SafetensorsWriter {
                 }
             }
         }
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try Data(out).write(to: tmp)
-            guard rename(tmp.path, url.path) == 0 else {
-                throw SafetensorsError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
-            }
-        } catch let e as SafetensorsError {
-            try? FileManager.default.removeItem(at: tmp)
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw SafetensorsError.writeFailed(path: url.path, reason: "\(error.localizedDescription) (writing \(tmp.lastPathComponent))")
+        do throws(FileSystemError) { try AtomicFileWrite.write(Data(out), to: url) } catch {
+            throw SafetensorsError.writeFailed(path: url.path, reason: error.message)
         }
     }
 

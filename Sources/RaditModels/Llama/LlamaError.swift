@@ -18,7 +18,9 @@ public enum LlamaError: RaditError, Equatable {
         case .invalidConfig(let why): return "invalid Llama config: \(why)"
         case let .missingWeight(file, name): return "\(file): weight '\(name)' is missing; the file is not a complete Llama checkpoint"
         case let .weightShape(file, name, e, f): return "\(file): weight '\(name)' has shape \(f), the config expects \(e); the config and weights disagree"
-        case let .unsupportedArchitecture(file, found): return "\(file): architecture '\(found)' is not a Llama-family model (expected 'llama')"
+        case let .unsupportedArchitecture(file, found):
+            return "\(file): '\(found)' is not a Llama-family model; give a Llama-family GGUF file "
+                + "(general.architecture llama) or HF folder (config.json model_type \(LlamaHFConfig.families.joined(separator: ", ")))"
         case let .tokenOutOfRange(t, v): return "token id \(t) is outside the vocabulary 0..<\(v); the tokenizer does not match the model"
         case .emptySequence(let i): return "sequence \(i) is empty; every sequence needs at least one token"
         case .emptyPrompt(let i): return "pair \(i) has an empty prompt; the first answer token needs a preceding token (prepend BOS)"
