@@ -1,5 +1,5 @@
 import ArgumentParser
-import RaditBase
+import RaditExperiments
 
 @main
 struct Radit: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import RaditModels
 import RaditData
 import RaditTuning
 
@@ -19,9 +20,11 @@ extension ExperimentConfig {
         }
     }
 
-    /// A path from the config, relative to `root` unless absolute.
+    /// A path from the config, relative to `root` unless absolute; a catalog model name
+    /// (`all-MiniLM-L6-v2`, `SmolLM2-135M-Instruct`) is its file or folder under `root/models`.
     public func path(_ key: String, root: URL) -> URL {
         let p = string(key)
+        if let m = ModelCatalog.named(p) { return ModelCatalog.location(m, modelsDir: root.appendingPathComponent("models")) }
         return p.hasPrefix("/") ? URL(fileURLWithPath: p) : root.appendingPathComponent(p)
     }
 
