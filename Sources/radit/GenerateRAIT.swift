@@ -14,8 +14,9 @@ struct GenerateRAIT: ParsableCommand {
     @Option(help: "Split to read (SynthKB and BEIR qrels).") var split: SynthSplit = .train
     @Option(help: "Retrieved chunks per question (RA-DIT uses 3).") var k: Int
     @Option(help: "separate (one instance per chunk) or concat (all k in one prompt).") var mode: RAITMode = .separate
-    @Option(help: "Share of questions whose k-th chunk is replaced by a gold chunk missing from the top k.")
-    var goldShare: Double = 0
+    @Option(name: [.customLong("oracle-share"), .customLong("gold-share")],
+            help: "Oracle share P: share of questions whose k-th chunk is replaced by a gold chunk missing from the top k.")
+    var oracleShare: Double = 0
     @Option(help: "Prompt template with {c}, {x} and a final {y}.")
     var template: String = PromptTemplate.raDIT.text
     @Option(help: "Seed.") var seed: UInt64 = 0
@@ -27,12 +28,12 @@ struct GenerateRAIT: ParsableCommand {
         var job = RAITGeneration(data: data, k: k, out: URL(fileURLWithPath: out))
         job.split = split
         job.mode = mode
-        job.goldShare = goldShare
+        job.oracleShare = oracleShare
         job.template = try PromptTemplate(template)
         job.seed = seed
         let r = try job.run(progress: progress.handle)
         progress.finish()
         print("RA-IT: \(r.instances) instances (\(r.summary.written) new, \(r.summary.alreadyPresent) resumed), "
-              + "k=\(k), mode=\(mode.rawValue), gold share=\(goldShare), seed=\(seed) → \(out)")
+              + "k=\(k), mode=\(mode.rawValue), oracle share=\(oracleShare), seed=\(seed) → \(out)")
     }
 }

@@ -71,7 +71,7 @@ public struct RaftGeneration {
 
     public func run(progress: ProgressHandler = silentProgress) throws -> GenerationReport {
         let input = try GenerationInput.load(data, split: split)
-        let builder = try RaftBuilder(oracleProbability: p, distractors: distractors, seed: seed)
+        let builder = try RaftBuilder(oracleShare: p, distractors: distractors, seed: seed)
         let corpus = input.dataset.corpus
         let distractorSource: DistractorSource
         switch source {
@@ -100,7 +100,8 @@ public struct RAITGeneration {
     public var split: SynthSplit = .train
     public var k: Int
     public var mode: RAITMode = .separate
-    public var goldShare = 0.0
+    /// Oracle share P: questions whose k-th chunk is replaced by a gold chunk missing from the top k.
+    public var oracleShare = 0.0
     public var template = PromptTemplate.raDIT
     public var seed: UInt64 = 0
     public var out: URL
@@ -113,7 +114,7 @@ public struct RAITGeneration {
 
     public func run(progress: ProgressHandler = silentProgress) throws -> GenerationReport {
         let input = try GenerationInput.load(data, split: split)
-        let builder = try RAITBuilder(k: k, template: template, mode: mode, goldShare: goldShare, seed: seed)
+        let builder = try RAITBuilder(k: k, template: template, mode: mode, oracleShare: oracleShare, seed: seed)
         let file = out.appendingPathComponent("rait.jsonl")
         let summary = try builder.write(input.dataset.queries.examples, corpus: input.dataset.corpus,
                                         retriever: BM25Retriever(corpus: input.dataset.corpus, progress: progress),
