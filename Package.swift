@@ -9,6 +9,8 @@ func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
                    providers: [.apt([apt])])
 }
 
+/// Only the kernel layers (and the benchmark drivers) drop preconditions in release; every
+/// target above them keeps its checks in the tested build.
 let optimised: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
@@ -51,12 +53,10 @@ let package = Package(
         .target(name: "RaditTensor", dependencies: ["RaditBase", "RaditSIMD", "CBLAS", "CLAPACKE"],
                 swiftSettings: optimised),
         .target(name: "RaditKernels", dependencies: ["RaditTensor", "RaditSIMD"], swiftSettings: optimised),
-        .target(name: "RaditText", dependencies: ["RaditBase"], swiftSettings: optimised),
-        .target(name: "RaditModels", dependencies: ["RaditKernels", "RaditText"],
-                swiftSettings: optimised),
+        .target(name: "RaditText", dependencies: ["RaditBase"]),
+        .target(name: "RaditModels", dependencies: ["RaditKernels", "RaditText"]),
         .target(name: "RaditStore", dependencies: ["RaditBase", "RaditTensor", "CHDF5"]),
-        .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore", "RaditSIMD"],
-                swiftSettings: optimised),
+        .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore", "RaditSIMD"]),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
         .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote"]),
         .target(name: "RaditEval", dependencies: ["RaditData"]),
@@ -64,8 +64,7 @@ let package = Package(
         // embedding and its cache, the bi-encoder with its query-side trainer and R-ft losses.
         .target(name: "RaditRetrieval", dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditStore"]),
         .target(name: "RaditTuning",
-                dependencies: ["RaditRetrieval", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],
-                swiftSettings: optimised),
+                dependencies: ["RaditRetrieval", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"]),
         // `radit serve`: the OpenAI-compatible HTTP server over a native model (SwiftNIO).
         .target(name: "RaditServe", dependencies: [
             "RaditModels", "RaditRemote",
@@ -74,11 +73,13 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "RaditExperiments", dependencies: [
-            "RaditTuning", .product(name: "TOMLKit", package: "TOMLKit"),
+            "RaditTuning", "RaditRetrieval", "RaditEval", "RaditData", "RaditIndex", "RaditModels", "RaditStore",
+            .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The CLI parses and renders: RaditExperiments, plus the read-only Store (inspect)
+        // and Models (lm, models) pieces.
         .executableTarget(name: "radit", dependencies: [
-            "RaditExperiments", "RaditBase", "RaditTensor", "RaditStore",
-            "RaditText", "RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditRetrieval", "RaditRemote", "RaditServe",
+            "RaditExperiments", "RaditStore", "RaditModels", "RaditServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

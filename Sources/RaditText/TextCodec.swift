@@ -7,8 +7,9 @@ public protocol TextCodec: Sendable {
     func encode(_ text: String, special: Bool) -> [Int]
     func decode(_ ids: [Int]) -> String
     /// Ids of each text with its framing tokens, the content cut from the right so that at
-    /// most `maxLength` ids remain (sentence-transformers' truncation at `max_seq_length`).
-    func encodeFramed(_ texts: [String], maxLength: Int) -> [[Int]]
+    /// most `maxLength` ids remain (sentence-transformers' truncation at `max_seq_length`);
+    /// `threads` may split the batch (the result does not depend on it).
+    func encodeFramed(_ texts: [String], maxLength: Int, threads: Int) -> [[Int]]
 }
 
 /// A `Tokenizer` (tokenizer.json or GGUF metadata) as a codec. The padding and truncation a
@@ -27,12 +28,12 @@ public struct TokenizerCodec: TextCodec {
     public func encode(_ text: String, special: Bool) -> [Int] { tokenizer.encode(text, addSpecialTokens: special).ids }
     public func decode(_ ids: [Int]) -> String { tokenizer.decode(ids) }
 
-    public func encodeFramed(_ texts: [String], maxLength: Int) -> [[Int]] {
+    public func encodeFramed(_ texts: [String], maxLength: Int, threads: Int = 1) -> [[Int]] {
         precondition(maxLength >= tokenizer.prefixIds.count + tokenizer.suffixIds.count,
                      "encodeFramed: maxLength \(maxLength) leaves no room beside the framing tokens")
         var t = tokenizer
         t.truncation = Truncation(maxLength: maxLength)
-        return t.encodeBatch(texts).map(\.ids)
+        return t.encodeBatch(texts, threads: threads).map(\.ids)
     }
 }
 
@@ -51,7 +52,7 @@ public struct ByteCodec: TextCodec {
         String(decoding: ids.filter { $0 >= 3 && $0 < 259 }.map { UInt8($0 - 3) }, as: UTF8.self)
     }
 
-    public func encodeFramed(_ texts: [String], maxLength: Int) -> [[Int]] {
+    public func encodeFramed(_ texts: [String], maxLength: Int, threads: Int = 1) -> [[Int]] {
         precondition(maxLength >= 2, "encodeFramed: maxLength \(maxLength) leaves no room beside [begin] and [end]")
         return texts.map { [1] + encode($0, special: false).prefix(maxLength - 2) + [2] }
     }

@@ -172,7 +172,7 @@ public final class DualTuner {
             let ids = try search(q)
             let lm = try scorePairs(batch, ids)
             for b in batch.indices { fixed.append(FixedCandidates(ids: ids[b], lm: lm[b])) }
-            if progress(ProgressEvent(stage: "lsr-targets", done: fixed.count, total: train.count, unit: "questions")) == .stop {
+            if progress(ProgressEvent(stage: .lsrTargets, done: fixed.count, total: train.count, unit: .questions)) == .stop {
                 return
             }
         }
@@ -325,12 +325,12 @@ public final class DualTuner {
                     afterStep: (StepMetrics) throws -> Bool = { _ in true }) throws {
         while !isFinished {
             let m = try step()
-            var metrics: [(String, Double)] = []
-            if let l = m.lmLoss { metrics.append(("lm_loss", l)) }
-            if let l = m.retrieverLoss { metrics.append(("r_loss", l)) }
-            metrics.append(("tok/s", m.tokensPerSecond))
+            var metrics: [(ProgressMetric, Double)] = []
+            if let l = m.lmLoss { metrics.append((.lmLoss, l)) }
+            if let l = m.retrieverLoss { metrics.append((.retrieverLoss, l)) }
+            metrics.append((.tokensPerSecond, m.tokensPerSecond))
             let stage = options.schedule.stages(at: m.step, stepsPerStage: options.steps)
-            let name = stage.lm && stage.retriever ? "lm-ft+r-ft" : (stage.lm ? "lm-ft" : "r-ft")
+            let name: ProgressStage = stage.lm && stage.retriever ? .lmFTAndRFT : (stage.lm ? .lmFT : .rFT)
             let stop = progress(ProgressEvent(stage: name, done: state.step, total: options.totalSteps,
                                               unit: "steps", metrics: metrics)) == .stop
             if try !afterStep(m) || stop { return }

@@ -17,7 +17,7 @@ public enum Evaluation {
     /// `recallAt` lists the cut-offs; retrieval is skipped when it is empty or no example
     /// has gold chunks.
     public static func run(_ examples: [Example], reader: RetrievalReader, options: InferenceOptions,
-                           recallAt: [Int] = [1, 5], stage: String = "eval",
+                           recallAt: [Int] = [1, 5], stage: ProgressStage = .eval,
                            progress: ProgressHandler = silentProgress) throws -> EvaluationReport {
         // Answer in slices so long evaluations report progress; every example is answered
         // on its own, so slicing does not change any prediction.
@@ -26,8 +26,8 @@ public enum Evaluation {
         for start in stride(from: 0, to: examples.count, by: 8) {
             let slice = Array(examples[start..<min(examples.count, start + 8)])
             predictions += try reader.answer(slice, options: options)
-            if progress(ProgressEvent(stage: stage, done: predictions.count, total: examples.count, unit: "questions")) == .stop {
-                throw TuningError.stopped(stage: stage)
+            if progress(ProgressEvent(stage: stage, done: predictions.count, total: examples.count, unit: .questions)) == .stop {
+                throw TuningError.stopped(stage: stage.rawValue)
             }
         }
         let scores = zip(predictions, examples).map { AnswerScore(prediction: $0.answer, golds: $1.answers) }

@@ -1,13 +1,6 @@
 import ArgumentParser
 import Foundation
-import RaditBase
-import RaditData
-import RaditEval
-import RaditIndex
-import RaditModels
-import RaditRetrieval
-import RaditStore
-import RaditTensor
+import RaditExperiments
 
 /// `radit bench …`: benchmarks.
 struct Bench: ParsableCommand {
@@ -16,19 +9,7 @@ struct Bench: ParsableCommand {
         subcommands: [BenchRetrieval.self])
 }
 
-/// The retrievers `radit bench retrieval` knows.
-enum RetrieverChoice: String, CaseIterable, ExpressibleByArgument {
-    case bm25
-    case dense
-    case denseTuned = "dense-tuned"
-}
-
-/// Dataset format argument (`auto` detects).
-enum FormatChoice: String, CaseIterable, ExpressibleByArgument {
-    case auto, beir, squad, hotpotqa, nq, folder
-
-    var format: DatasetFormat? { self == .auto ? nil : DatasetFormat(rawValue: rawValue) }
-}
+extension BenchRetriever: ExpressibleByArgument {}
 
 /// `radit bench retrieval`: retrieval quality of BM25 and dense retrievers on a dataset,
 /// as a Markdown table (retriever × metric), written also to HDF5 (and CSV on request).
@@ -40,10 +21,10 @@ struct BenchRetrieval: ParsableCommand {
     @Option(help: "Dataset: a BEIR folder, SQuAD/HotpotQA .json, NQ-open .jsonl, or a folder holding one of them.")
     var data: String
 
-    @Option(help: "Dataset format: auto, beir, squad, hotpotqa, nq, folder.")
-    var format: FormatChoice = .auto
+    @Option(help: "Dataset format: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: detected).")
+    var format: DatasetFormat?
 
-    @Option(help: "Comma-separated retrievers: bm25, dense, dense-tuned.")
+    @Option(help: "Comma-separated retrievers: \(BenchRetriever.allCases.map(\.rawValue).joined(separator: ", ")).")
     var retrievers: String = "bm25,dense"
 
     @Option(help: "Comma-separated cut-offs for recall metrics.")
@@ -58,9 +39,8 @@ struct BenchRetrieval: ParsableCommand {
     @Option(help: "BEIR qrels split (qrels/<split>.tsv).") var split: String = "test"
     @Flag(help: "Skip malformed records and report how many were skipped.") var lenient = false
 
-    @Option(help: "Encoder folder (config.json, model.safetensors, tokenizer.json) for dense rows.")
-    var model: String = "models/all-MiniLM-L6-v2"
-    @Option(help: "Tuned query encoder folder (same layout) for the dense-tuned row.")
+    @OptionGroup var encoder: EncoderOptions
+    @Option(help: "Tuned query encoder for the dense-tuned row: a sentence-transformers folder (radit export --retriever).")
     var queryEncoder: String?
     @Option(help: "Texts per encoder batch.") var batchSize: Int = 64
     @Option(help: "Threads for BM25 queries.") var threads: Int = 2
@@ -77,11 +57,11 @@ struct BenchRetrieval: ParsableCommand {
         return ks.map { $0! }
     }
 
-    func parsedRetrievers() throws -> [RetrieverChoice] {
+    func parsedRetrievers() throws -> [BenchRetriever] {
         try retrievers.split(separator: ",").map {
             let name = $0.trimmingCharacters(in: .whitespaces)
-            guard let r = RetrieverChoice(rawValue: name) else {
-                throw ValidationError("unknown retriever '\(name)'; choose from bm25, dense, dense-tuned")
+            guard let r = BenchRetriever(rawValue: name) else {
+                throw ValidationError("unknown retriever '\(name)'; choose from \(BenchRetriever.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return r
         }
@@ -96,122 +76,37 @@ struct BenchRetrieval: ParsableCommand {
         }
     }
 
-    /// A requested retriever that cannot run is an error before any work, never a row
-    /// that silently goes missing (the default --model is relative to the current folder).
-    func validate() throws {
-        let chosen = try parsedRetrievers()
-        guard !chosen.isEmpty else { throw ValidationError("--retrievers is empty; name at least one of bm25, dense, dense-tuned") }
-        if chosen.contains(.denseTuned) && queryEncoder == nil {
-            throw ValidationError("--retrievers dense-tuned needs --query-encoder DIR (a tuned query encoder folder)")
-        }
-        let folders = (chosen.contains(.dense) || chosen.contains(.denseTuned) ? [("--model", model)] : [])
-            + (queryEncoder.map { [("--query-encoder", $0)] } ?? [])
-        for (option, folder) in folders
-        where !FileManager.default.fileExists(atPath: URL(fileURLWithPath: folder).appendingPathComponent("config.json").path) {
-            throw ValidationError("--retrievers \(retrievers): no encoder at \(option) \(folder) (no config.json there); "
-                + "run `radit models fetch` in the repository folder, give \(option) DIR, or leave the dense retrievers out")
-        }
-    }
-
     func run() throws {
-        let ks = try parsedKs()
-        let chosen = try parsedRetrievers()
-        let parameters = BM25Parameters(k1: k1, b: b, variant: try bm25Variant())
+        var bench = RetrievalBench(data: data)
+        bench.format = format
+        bench.read = ReadOptions(lenient: lenient, split: split)
+        bench.retrievers = try parsedRetrievers()
+        bench.ks = try parsedKs()
+        bench.bm25 = BM25Parameters(k1: k1, b: b, variant: try bm25Variant())
+        bench.stopWords = stopWords
+        bench.threads = threads
+        bench.model = encoder.model
+        bench.modelsDir = encoder.modelsDirectory
+        bench.queryEncoder = queryEncoder
+        bench.batchSize = batchSize
+
         let progress = ProgressRenderer()
         defer { progress.finish() }
-
-        let dataset = try DatasetReader.read(data, format: format.format, options: ReadOptions(lenient: lenient, split: split))
-        if dataset.report.skipped > 0 {
-            FileHandle.standardError.write(Data("skipped \(dataset.report.skipped) malformed records (--lenient); first: \(dataset.report.problems.first?.message ?? "")\n".utf8))
-        }
-        let bench = RetrievalBenchmark(ks: ks)
-        var table = RetrievalTable(dataset: dataset.name, metrics: bench.metrics(for: dataset))
-        var documentEncoder: SentenceEncoder<Float>? = nil
-        let questions = dataset.queries.examples.map(\.question)
-
-        for retriever in chosen {
-            switch retriever {
-            case .bm25:
-                let bm25 = BM25Retriever(corpus: dataset.corpus, parameters: parameters,
-                                         tokenizer: WordTokenizer(stopWords: stopWords ? WordTokenizer.englishStopWords : []),
-                                         threads: threads, progress: progress.handle)
-                let rankings = try bm25.rankings(questions, k: bench.depth, batchSize: max(1, questions.count),
-                                                 progress: progress.handle, stage: "bm25-search")
-                table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "bm25"))
-            case .dense:
-                let encoder = try documentEncoder ?? loadEncoder(model)
-                documentEncoder = encoder
-                let dense = try DenseRetriever(corpus: dataset.corpus, documents: encoder, batchSize: batchSize,
-                                               progress: progress.handle)
-                let rankings = try dense.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress.handle,
-                                                  stage: "dense-search")
-                table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "dense"))
-            case .denseTuned:
-                let documents = try documentEncoder ?? loadEncoder(model)
-                documentEncoder = documents
-                let queries = try loadEncoder(queryEncoder ?? model, tokenizerFrom: documents)
-                let tuned = try DenseRetriever(corpus: dataset.corpus, documents: documents, queries: queries,
-                                               batchSize: batchSize, progress: progress.handle)
-                let rankings = try tuned.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress.handle,
-                                                  stage: "dense-search")
-                table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "dense-tuned"))
-            }
-        }
+        let result = try bench.run(progress: progress.handle)
         progress.finish()
-
-        let markdown = table.markdown()
+        let dataset = result.dataset
+        if dataset.report.skipped > 0 {
+            progress.note("skipped \(dataset.report.skipped) malformed records (--lenient); first: \(dataset.report.problems.first?.message ?? "")")
+        }
         print("\(dataset.name) (\(dataset.format.rawValue)): \(dataset.corpus.count) chunks, \(dataset.queries.count) questions")
-        print(markdown, terminator: "")
+        print(result.table.markdown(), terminator: "")
 
-        let url = URL(fileURLWithPath: output ?? "runs/bench-retrieval-\(dataset.name).h5")
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try writeTable(table, to: url, dataset: dataset, parameters: parameters, ks: ks)
+        let url = output.map { URL(fileURLWithPath: $0) } ?? RetrievalBench.defaultOutput(dataset: dataset.name)
+        try bench.write(result, to: url)
         print("wrote \(url.path)")
         if let csv {
-            try table.csv().write(toFile: csv, atomically: true, encoding: .utf8)
+            try RetrievalBench.writeCSV(result.table, to: URL(fileURLWithPath: csv))
             print("wrote \(csv)")
-        }
-    }
-
-    /// A BERT-family encoder from a folder (checked by `validate`) through `SentenceEncoder`.
-    /// A folder without its own tokenizer.json (a bare tuned encoder) reads text as
-    /// `tokenizerFrom` does.
-    func loadEncoder(_ directory: String, tokenizerFrom: SentenceEncoder<Float>? = nil) throws -> SentenceEncoder<Float> {
-        let dir = URL(fileURLWithPath: directory)
-        let encoder: SentenceEncoder<Float>
-        if let tokenizerFrom, !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokenizer.json").path) {
-            encoder = tokenizerFrom.with(encoder: try BertEncoder<Float>.load(directory: dir), name: dir.lastPathComponent)
-        } else {
-            encoder = try SentenceEncoder<Float>.load(directory: dir)
-        }
-        encoder.batchSize = min(batchSize, 32)
-        return encoder
-    }
-
-    /// `/results/retrieval`: metrics (M) and retrievers (R) as strings, values (R, M)
-    /// float64 (NaN where a metric does not apply), query counts, the Markdown table;
-    /// root attributes say which data and settings produced it.
-    func writeTable(_ table: RetrievalTable, to url: URL, dataset: Dataset, parameters: BM25Parameters,
-                    ks: [Int]) throws {
-        try StoreFile.writeAtomically(to: url, format: StoreFormat("radit.retrieval-bench"), version: 1) { f in
-            try f.setAttribute("data", .string(data))
-            try f.setAttribute("dataset", .string(dataset.name))
-            try f.setAttribute("dataset_format", .string(dataset.format.rawValue))
-            try f.setAttribute("chunks", .int(dataset.corpus.count))
-            try f.setAttribute("questions", .int(dataset.queries.count))
-            try f.setAttribute("skipped_records", .int(dataset.report.skipped))
-            try f.setAttribute("ks", .ints(ks))
-            try f.setAttribute("bm25", .string("variant=\(parameters.variant.name) k1=\(parameters.k1) b=\(parameters.b) tokens=lowercase \\w+\(stopWords ? " stopwords=en" : "")"))
-            try f.setAttribute("dense_model", .string(model))
-            let g = "/results/retrieval"
-            try f.createDataset(g + "/metrics", strings: table.metrics.map(\.description))
-            try f.createDataset(g + "/retrievers", strings: table.rows.isEmpty ? [""] : table.rows.map(\.retriever))
-            if !table.rows.isEmpty {
-                try f.createDataset(g + "/values", values: table.rows.flatMap(\.values), shape: [table.rows.count, table.metrics.count])
-                try f.createDataset(g + "/gold_queries", values: table.rows.map { Int64($0.goldQueries) })
-                try f.createDataset(g + "/answer_queries", values: table.rows.map { Int64($0.answerQueries) })
-            }
-            try f.createDataset(g + "/markdown", strings: [table.markdown()])
         }
     }
 }

@@ -1,12 +1,11 @@
 import ArgumentParser
 import Foundation
-import RaditBase
-import RaditData
-import RaditRetrieval
-import RaditTensor
+import RaditExperiments
+
+extension DatasetFormat: ExpressibleByArgument {}
 
 /// `radit embed`: corpus → `/embeddings (Nd, D)` float32 + `/ids` in an HDF5 file,
-/// resumable (RaditRetrieval's `CorpusEmbedder` does the work and says how).
+/// resumable (finished blocks go to `<out>.partial`; a rerun continues).
 struct Embed: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Embed a corpus with a BERT-family encoder into an HDF5 file (resumable).")
@@ -14,9 +13,8 @@ struct Embed: ParsableCommand {
     @Option(help: "Corpus: a JSONL file of {\"_id\", \"text\", \"title\"?} records, or any dataset radit reads (BEIR folder, SQuAD, HotpotQA, NQ-open, text folder).")
     var corpus: String
     @Option(help: "Dataset format when --corpus is not JSONL: \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: detected).")
-    var format: String?
-    @Option(help: "Model folder with config.json, model.safetensors and tokenizer.json.")
-    var model: String = "models/all-MiniLM-L6-v2"
+    var format: DatasetFormat?
+    @OptionGroup var encoder: EncoderOptions
     @Option(help: "Output HDF5 file.")
     var out: String
     @Option(help: "Sequences per forward pass.")
@@ -37,40 +35,32 @@ struct Embed: ParsableCommand {
         guard commitRows > 0 else { throw ValidationError("--commit-rows must be positive, got \(commitRows)") }
         guard maxLength >= 2 else { throw ValidationError("--max-length must be at least 2, got \(maxLength)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if let format, DatasetFormat(rawValue: format) == nil {
-            throw ValidationError("--format '\(format)' is not one of \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
     }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
-        let chunks = try readCorpus()
-        let encoder = try SentenceEncoder<Float>.load(directory: URL(fileURLWithPath: model), maxLength: maxLength)
-        let embedder = CorpusEmbedder(encoder: encoder, batchSize: batchSize, commitRows: commitRows)
+        if let threads { SmokeCheck.setBLASThreads(threads) }
+        var job = EmbedCorpus(corpus: corpus, out: URL(fileURLWithPath: out))
+        job.format = format
+        job.lenient = lenient
+        job.model = encoder.model
+        job.modelsDir = encoder.modelsDirectory
+        job.batchSize = batchSize
+        job.maxLength = maxLength
+        job.commitRows = commitRows
+        job.overwrite = overwrite
         let progress = ProgressRenderer()
-        let outcome = try embedder.write(ids: chunks.map(\.id), texts: chunks.map(\.indexedText), to: URL(fileURLWithPath: out),
-                                         overwrite: overwrite, progress: progress.handle)
+        let result = try job.run(progress: progress.handle)
         progress.finish()
-        switch outcome {
+        if result.skipped > 0 {
+            progress.note("skipped \(result.skipped) malformed records (--lenient); first: \(result.firstProblem ?? "")")
+        }
+        switch result.outcome {
         case .alreadyComplete:
-            print("\(out) is already complete (\(chunks.count) rows, model \(encoder.name))")
+            print("\(out) is already complete (\(result.rows) rows, model \(result.model))")
         case .written:
-            print("wrote \(out): /embeddings (\(chunks.count), \(encoder.dimension)) float32, model \(encoder.name)")
+            print("wrote \(out): /embeddings (\(result.rows), \(result.dimension)) float32, model \(result.model)")
         case let .stopped(rows):
-            print("stopped after \(rows) of \(chunks.count) rows; rerun the same command to continue")
+            print("stopped after \(rows) of \(result.rows) rows; rerun the same command to continue")
         }
-    }
-
-    /// JSONL with `_id`/`text` directly; anything else through the dataset readers.
-    func readCorpus() throws -> [Chunk] {
-        if corpus.hasSuffix(".jsonl") && format == nil, let (c, report) = try CorpusJSONL.readIfCorpus(corpus, lenient: lenient) {
-            if report.skipped > 0 {
-                FileHandle.standardError.write(Data("skipped \(report.skipped) malformed records (--lenient); first: \(report.problems.first?.message ?? "")\n".utf8))
-            }
-            return c.chunks
-        }
-        let dataset = try DatasetReader.read(corpus, format: format.flatMap(DatasetFormat.init(rawValue:)),
-                                             options: ReadOptions(lenient: lenient))
-        return dataset.corpus.chunks
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import RaditData
-import RaditRetrieval
+import RaditExperiments
 
 extension RAITMode: ExpressibleByArgument {}
 
@@ -19,28 +18,22 @@ struct GenerateRAIT: ParsableCommand {
             help: "Oracle share P: share of questions whose k-th chunk is replaced by a gold chunk missing from the top k.")
     var oracleShare: Double = 0
     @Option(help: "Prompt template with {c}, {x} and a final {y}.")
-    var template: String = "Background: {c}\n\nQuestion: {x}\nAnswer: {y}"
+    var template: String = PromptTemplate.raDIT.text
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Output folder.") var out: String
 
     func run() throws {
         let progress = ProgressRenderer()
         defer { progress.finish() }
-        let input = try GenerationInput.load(data, split: split)
-        let builder = try RAITBuilder(k: k, template: try PromptTemplate(template), mode: mode, oracleShare: oracleShare, seed: seed)
-        let outURL = URL(fileURLWithPath: out)
-        let file = outURL.appendingPathComponent("rait.jsonl")
-        let retriever = BM25Retriever(corpus: input.dataset.corpus)
-        let summary = try builder.write(input.dataset.queries.examples, corpus: input.dataset.corpus, retriever: retriever,
-                                        to: file, progress: progress.handle)
-        let instances = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map {
-            try JSONDecoder().decode(RAITInstance.self, from: Data($0.utf8))
-        }
-        let examples = instances.map { TrainingExample($0, system: nil, split: input.exportSplit($0.questionID)) }
-        let exporter = try FineTuningExporter(seed: seed)
-        try exporter.write(examples, format: .chat, to: outURL, name: "rait.chat")
-        try exporter.write(examples, format: .promptCompletion, to: outURL, name: "rait.prompt-completion")
-        print("RA-IT: \(instances.count) instances (\(summary.written) new, \(summary.alreadyPresent) resumed), "
+        var job = RAITGeneration(data: data, k: k, out: URL(fileURLWithPath: out))
+        job.split = split
+        job.mode = mode
+        job.oracleShare = oracleShare
+        job.template = try PromptTemplate(template)
+        job.seed = seed
+        let r = try job.run(progress: progress.handle)
+        progress.finish()
+        print("RA-IT: \(r.instances) instances (\(r.summary.written) new, \(r.summary.alreadyPresent) resumed), "
               + "k=\(k), mode=\(mode.rawValue), oracle share=\(oracleShare), seed=\(seed) → \(out)")
     }
 }

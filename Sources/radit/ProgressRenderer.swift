@@ -1,9 +1,10 @@
 import Foundation
-import RaditBase
+import RaditExperiments
 
-/// Renders `ProgressEvent`s on stderr: a bar with rate and ETA when stdout is a terminal
-/// (isatty(1)), JSON lines otherwise, so logs stay machine-readable. Use `handle` as the
-/// `ProgressHandler` of any library call; `finish()` ends the last bar's line.
+/// Renders the library's one progress channel on stderr: a bar with rate and ETA when
+/// stdout is a terminal (isatty(1)), JSON lines otherwise, so logs stay machine-readable.
+/// Use `handle` as the `ProgressHandler` of any library call; `finish()` ends the last
+/// bar's line; `note` shows a one-line notice (a count of skipped records) the same way.
 final class ProgressRenderer {
     let interactive: Bool
     private var started: [String: Date] = [:]
@@ -16,8 +17,9 @@ final class ProgressRenderer {
 
     func handle(_ e: ProgressEvent) -> ProgressAction {
         let now = Date()
-        let start = started[e.stage] ?? now
-        if started[e.stage] == nil { started[e.stage] = now }
+        let stage = e.stage.rawValue
+        let start = started[stage] ?? now
+        if started[stage] == nil { started[stage] = now }
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(e.done) / elapsed : 0
         if interactive {
@@ -25,7 +27,7 @@ final class ProgressRenderer {
             // Redraw at most 10 times a second, and always at the end of a stage.
             if !finished && now.timeIntervalSince(lastDraw) < 0.1 { return .proceed }
             lastDraw = now
-            var line = "\(e.stage) "
+            var line = "\(stage) "
             if let total = e.total, total > 0 {
                 let width = 24
                 let filled = min(width, e.done * width / total)
@@ -38,22 +40,34 @@ final class ProgressRenderer {
                     line += String(format: " %.1f/s", rate)
                 }
             } else {
-                line += String(format: "%d %@ %.1f/s", e.done, e.unit, rate)
+                line += String(format: "%d %@ %.1f/s", e.done, e.unit.rawValue, rate)
             }
-            for (name, value) in e.metrics { line += String(format: " %@=%.4g", name, value) }
+            for (name, value) in e.metrics { line += String(format: " %@=%.4g", name.rawValue, value) }
             FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line + (finished ? "\n" : "")).utf8))
             openLine = !finished
         } else {
-            var object: [String: Any] = ["stage": e.stage, "done": e.done, "unit": e.unit,
+            var object: [String: Any] = ["stage": stage, "done": e.done, "unit": e.unit.rawValue,
                                          "elapsed_s": (elapsed * 1000).rounded() / 1000]
             if let total = e.total { object["total"] = total }
             if rate > 0 { object["rate"] = (rate * 100).rounded() / 100 }
-            if !e.metrics.isEmpty { object["metrics"] = Dictionary(e.metrics, uniquingKeysWith: { $1 }) }
+            if !e.metrics.isEmpty {
+                object["metrics"] = Dictionary(e.metrics.map { ($0.0.rawValue, $0.1) }, uniquingKeysWith: { $1 })
+            }
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
                 FileHandle.standardError.write(data + Data("\n".utf8))
             }
         }
         return .proceed
+    }
+
+    /// A notice beside the progress: a line on a terminal, `{"note": …}` otherwise.
+    func note(_ text: String) {
+        finish()
+        if interactive {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        } else if let data = try? JSONSerialization.data(withJSONObject: ["note": text], options: [.sortedKeys]) {
+            FileHandle.standardError.write(data + Data("\n".utf8))
+        }
     }
 
     /// Ends an unfinished bar line.

@@ -6,8 +6,7 @@
 @preconcurrency import Darwin
 #endif
 import ArgumentParser
-import Foundation
-import RaditBase
+import RaditExperiments
 
 @main
 struct Radit: ParsableCommand {

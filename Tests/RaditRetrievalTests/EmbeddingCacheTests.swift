@@ -29,7 +29,7 @@ final class EmbeddingCacheTests: XCTestCase {
         XCTAssertEqual([cache.hits, cache.misses], [0, 1])
         XCTAssertEqual(first.scalars, try encoder.encode(texts))
         var events: [String] = []
-        let second = try cache.embeddings(ids: ids, texts: texts, encoder: encoder, progress: { events.append($0.stage); return .proceed })
+        let second = try cache.embeddings(ids: ids, texts: texts, encoder: encoder, progress: { events.append($0.stage.rawValue); return .proceed })
         XCTAssertEqual([cache.hits, cache.misses], [1, 1])
         XCTAssertEqual(events, ["embed-cache"])
         XCTAssertTrue(second.scalars == first.scalars)

@@ -23,4 +23,14 @@ public enum CorpusJSONL {
         }
         return otherFormat ? nil : (corpus, report)
     }
+
+    /// What `radit embed --corpus` takes: a corpus JSONL directly (unless a `format` is
+    /// given), anything else through the dataset readers.
+    public static func corpus(at path: String, format: DatasetFormat?, lenient: Bool) throws -> (corpus: Corpus, report: ReadReport) {
+        if path.hasSuffix(".jsonl") && format == nil, let found = try readIfCorpus(path, lenient: lenient) {
+            return found
+        }
+        let dataset = try DatasetReader.read(path, format: format, options: ReadOptions(lenient: lenient))
+        return (dataset.corpus, dataset.report)
+    }
 }

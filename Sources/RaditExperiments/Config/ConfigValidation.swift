@@ -1,4 +1,5 @@
 import Foundation
+import RaditModels
 import RaditData
 import RaditTuning
 

@@ -218,6 +218,9 @@ extension ExperimentConfig {
 extension RunSettings {
     /// A path from the config, relative to `root` unless absolute.
     public static func resolve(_ path: String, root: URL) -> URL {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+        // A catalog model name (`all-MiniLM-L6-v2`, `SmolLM2-135M-Instruct`) is its file or
+        // folder under `root/models`.
+        if let m = ModelCatalog.named(path) { return ModelCatalog.location(m, modelsDir: root.appendingPathComponent("models")) }
+        return path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
     }
 }

@@ -170,16 +170,17 @@ public final class ExperimentRun {
             return a
         }, afterStep: { m in
             metrics.append([
-                "step": Double(m.step), "lm_loss": m.lmLoss ?? .nan, "retriever_loss": m.retrieverLoss ?? .nan,
+                "step": Double(m.step), ProgressMetric.lmLoss.rawValue: m.lmLoss ?? .nan,
+                ProgressMetric.retrieverLoss.rawValue: m.retrieverLoss ?? .nan,
                 "lm_lr": m.lmLearningRate ?? .nan, "retriever_lr": m.retrieverLearningRate ?? .nan,
                 "lm_tokens": Double(m.lmTokens), "scored_pairs": Double(m.scoredPairs),
-                "seconds": m.seconds, "tokens_per_s": m.tokensPerSecond,
+                "seconds": m.seconds, ProgressMetric.tokensPerSecond.rawValue: m.tokensPerSecond,
             ])
             let done = tuner.state.step
             if evalEvery > 0 && done % evalEvery == 0 {
                 // Checkpoints are chosen on dev only, never on the reported test split.
                 let r = try Evaluation.run(data.splits.dev, reader: reader, options: settings.eval.inference, recallAt: [1],
-                                           stage: "dev-eval", progress: evalProgress)
+                                           stage: .devEval, progress: evalProgress)
                 metrics.setLast("dev_em", r.exactMatch)
                 metrics.setLast("dev_f1", r.f1)
                 metrics.setLast("dev_recall_at_1", r.recall[1] ?? .nan)

@@ -32,6 +32,19 @@ public enum ModelCatalog {
 
     public static func named(_ name: String) -> CatalogModel? { all.first { $0.name == name } }
 
+    /// Where a fetched catalog model is used from: its one weights file when it ships one
+    /// (SmolLM2's GGUF), else its folder.
+    public static func location(_ m: CatalogModel, modelsDir: URL) -> URL {
+        let folder = modelsDir.appendingPathComponent(m.name)
+        return m.files.count == 1 ? folder.appendingPathComponent(m.files[0].name) : folder
+    }
+
+    /// `resolve`, then a catalog model's `location`: what a model loader opens.
+    public static func resolveModel(_ nameOrPath: String, modelsDir: URL) throws -> URL {
+        let url = try resolve(nameOrPath, modelsDir: modelsDir)
+        return named(nameOrPath).map { location($0, modelsDir: modelsDir) } ?? url
+    }
+
     /// A model named in the catalog (→ `modelsDir/<name>`) or any existing file or folder
     /// given by path; anything else is an error that lists the known names.
     public static func resolve(_ nameOrPath: String, modelsDir: URL) throws -> URL {

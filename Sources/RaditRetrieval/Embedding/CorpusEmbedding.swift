@@ -93,14 +93,14 @@ public struct CorpusEmbedder {
         let partial = try PartialEmbeddings(url: partialURL, identity: identity)
         let resumed = partial.rowsDone
         var row = partial.rowsDone
-        if progress(ProgressEvent(stage: "embed", done: row, total: texts.count, unit: "passages")) == .stop {
+        if progress(ProgressEvent(stage: .embed, done: row, total: texts.count, unit: .passages)) == .stop {
             return .stopped(rows: row)
         }
         while row < texts.count {
             let end = min(texts.count, row + commitRows)
             try partial.append(try encoder.encode(Array(texts[row..<end]), batchSize: batchSize))
             row = end
-            if progress(ProgressEvent(stage: "embed", done: row, total: texts.count, unit: "passages")) == .stop,
+            if progress(ProgressEvent(stage: .embed, done: row, total: texts.count, unit: .passages)) == .stop,
                row < texts.count {
                 return .stopped(rows: row)
             }

@@ -31,7 +31,7 @@ public final class EmbeddingCache {
         if FileManager.default.fileExists(atPath: url.path) {
             let e = try EmbeddingFile.read(url, identity: identity)
             hits += 1
-            _ = progress(ProgressEvent(stage: "embed-cache", done: texts.count, total: texts.count, unit: "passages"))
+            _ = progress(ProgressEvent(stage: .embedCache, done: texts.count, total: texts.count, unit: .passages))
             return e
         }
         misses += 1

@@ -48,9 +48,14 @@ public final class SentenceEncoder<S: BLASScalar> {
         return e
     }
 
-    /// Loads `config.json`, `model.safetensors` and `tokenizer.json` from a model folder;
-    /// `maxLength` is capped at the encoder's position table.
-    public static func load(directory: URL, maxLength: Int = 256, trainable: BertTrainable = .none) throws -> SentenceEncoder {
+    /// all-MiniLM-L6-v2's `max_seq_length`, used when neither the caller nor the folder says.
+    public static var defaultMaxLength: Int { 256 }
+
+    /// Loads `config.json`, `model.safetensors` and `tokenizer.json` from a model folder (a
+    /// sentence-transformers folder, e.g. one `radit export --retriever` wrote, included).
+    /// `maxLength` nil takes the folder's `sentence_bert_config.json` `max_seq_length`, else
+    /// `defaultMaxLength`; it is capped at the encoder's position table.
+    public static func load(directory: URL, maxLength: Int? = nil, trainable: BertTrainable = .none) throws -> SentenceEncoder {
         let tokenizerURL = directory.appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: tokenizerURL.path) else {
             throw BertError.missingFile(path: tokenizerURL.path, what: "tokenizer.json")
@@ -58,21 +63,37 @@ public final class SentenceEncoder<S: BLASScalar> {
         let encoder = try BertEncoder<S>.load(directory: directory, trainable: trainable)
         let tokenizer = try Tokenizer(tokenizerJSON: tokenizerURL)
         let digest = SHA256.hexString(SHA256.hash(try Data(contentsOf: tokenizerURL)))
-        let limit = min(maxLength, encoder.config.maxPositionEmbeddings)
+        let limit = min(try maxLength ?? folderMaxLength(directory) ?? defaultMaxLength, encoder.config.maxPositionEmbeddings)
         return SentenceEncoder(name: directory.standardizedFileURL.lastPathComponent, encoder: encoder,
                                tokenizer: tokenizer, maxLength: limit, codecIdentity: "tokenizer.json:" + digest)
     }
 
+    /// `max_seq_length` of a sentence-transformers folder's `sentence_bert_config.json`, nil
+    /// when the folder has none.
+    static func folderMaxLength(_ directory: URL) throws -> Int? {
+        let url = directory.appendingPathComponent("sentence_bert_config.json")
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw BertError.badConfig(path: url.path, key: "max_seq_length", reason: "the file is not a JSON object")
+        }
+        guard let value = object["max_seq_length"] else { return nil }
+        guard let n = value as? Int, n >= 2 else {
+            throw BertError.badConfig(path: url.path, key: "max_seq_length", reason: "\(value) is not an integer ≥ 2")
+        }
+        return n
+    }
+
     /// A catalog name (`all-MiniLM-L6-v2` → `modelsDir/all-MiniLM-L6-v2`) or a folder path.
     public static func load(model nameOrPath: String, modelsDir: URL = URL(fileURLWithPath: "models"),
-                            maxLength: Int = 256, trainable: BertTrainable = .none) throws -> SentenceEncoder {
+                            maxLength: Int? = nil, trainable: BertTrainable = .none) throws -> SentenceEncoder {
         try load(directory: try ModelCatalog.resolve(nameOrPath, modelsDir: modelsDir), maxLength: maxLength,
                  trainable: trainable)
     }
 
-    /// Token ids with the framing tokens, truncated to `maxLength`, never padded.
+    /// Token ids with the framing tokens, truncated to `maxLength`, never padded
+    /// (tokenised on the BLAS thread count).
     public func tokenize(_ texts: [String]) -> [[Int]] {
-        codec.encodeFramed(texts, maxLength: maxLength)
+        codec.encodeFramed(texts, maxLength: maxLength, threads: BLASThreads.count)
     }
 
     /// Embeddings (count, D) of `texts`, in order.

@@ -15,13 +15,13 @@ extension Retriever {
     /// Rankings (corpus positions best first, padding dropped) of every query, searched
     /// `batchSize` queries at a time.
     public func rankings(_ queries: [String], k: Int, batchSize: Int = 64,
-                         progress: ProgressHandler = silentProgress, stage: String = "search") throws -> [[Int]] {
+                         progress: ProgressHandler = silentProgress, stage: ProgressStage = .search) throws -> [[Int]] {
         var out: [[Int]] = []
         out.reserveCapacity(queries.count)
         for start in stride(from: 0, to: queries.count, by: max(1, batchSize)) {
             let r = try search(Array(queries[start..<min(queries.count, start + batchSize)]), k: k)
             out += (0..<r.queryCount).map(r.row)
-            if progress(ProgressEvent(stage: stage, done: out.count, total: queries.count, unit: "queries")) == .stop { break }
+            if progress(ProgressEvent(stage: stage, done: out.count, total: queries.count, unit: .queries)) == .stop { break }
         }
         return out
     }
@@ -73,8 +73,8 @@ public struct DenseRetriever: Retriever {
         for start in stride(from: 0, to: passages.count, by: max(1, batchSize)) {
             let batch = Array(passages[start..<min(passages.count, start + batchSize)])
             try index.add(try documents.embed(batch))
-            if progress(ProgressEvent(stage: "embed-passages", done: start + batch.count, total: passages.count,
-                                      unit: "passages")) == .stop {
+            if progress(ProgressEvent(stage: .embedPassages, done: start + batch.count, total: passages.count,
+                                      unit: .passages)) == .stop {
                 break
             }
         }
