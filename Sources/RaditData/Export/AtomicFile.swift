@@ -25,8 +25,8 @@ public enum DataFileError: RaditError, Equatable {
 
 /// Whole-file writes go to `<name>.tmp` first and are renamed into place, so a crash never
 /// leaves a half-written output under the final name.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws {
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
         let dir = url.deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -40,7 +40,7 @@ enum AtomicFile {
         }
     }
 
-    static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
+    public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
 
     static func moveReplacing(_ from: URL, to url: URL) throws {
         if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
