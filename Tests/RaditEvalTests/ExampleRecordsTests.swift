@@ -125,7 +125,7 @@ final class ExampleRecordsTests: XCTestCase {
                                     Example(id: "q2", question: "longest river?", answers: ["Loire"], gold: [Relevance(id: "c2")])])
         let dataset = Dataset(name: "toy", format: .beir, corpus: corpus, queries: queries)
         let positions = [[1, 0, 2], [2, 1, 0]]
-        let rankings = positions.map { $0.enumerated().map { RankedChunk(position: $1, score: Float(3 - $0)) } }
+        let rankings = positions.map { $0.enumerated().map { (id: $1, score: Float(3 - $0)) } }
         let records = try ExampleRecords(retrievalOf: dataset, rankings: rankings)
         XCTAssertEqual(records.records[0].rankingIDs, ["c1", "c0", "c2"])
         XCTAssertEqual(records.records[0].rankingHasAnswer, [false, true, false])
@@ -135,6 +135,6 @@ final class ExampleRecordsTests: XCTestCase {
             XCTAssertEqual(mean, benchmark.evaluate(dataset, rankings: positions, retriever: "x", metrics: [metric]).values[0],
                            "\(metric)")
         }
-        XCTAssertThrowsError(try ExampleRecords(retrievalOf: dataset, rankings: [[RankedChunk(position: 9, score: 0)], []]))
+        XCTAssertThrowsError(try ExampleRecords(retrievalOf: dataset, rankings: [[(id: 9, score: 0)], []]))
     }
 }
