@@ -8,7 +8,7 @@ final class ExportTests: XCTestCase {
     func testChatJSONLMatchesTheFineTuningShape() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 300, seed: 6))
         let splitOf = Dictionary(uniqueKeysWithValues: kb.questions.map { ($0.id, $0.split.exportSplit) })
-        let raft = try RaftBuilder(oracleProbability: 0.8, distractors: 3, seed: 0)
+        let raft = try RaftBuilder(oracleShare: 0.8, distractors: 3, seed: 0)
             .build(kb.examples(), corpus: kb.corpus, source: .random, supporting: kb.supportingSentences)
         let examples = raft.map { TrainingExample($0, system: "Answer from the documents.", split: splitOf[$0.questionID]) }
         let dir = Fixtures.temporaryDirectory("export")

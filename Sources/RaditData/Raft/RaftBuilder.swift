@@ -8,19 +8,21 @@ import RaditTensor
 /// quotes the supporting sentences verbatim. Every random choice comes from
 /// `RandomSource(seed:key: instance id)`.
 public struct RaftBuilder {
-    public let oracleProbability: Double
+    /// P, the oracle share: the probability an instance holds the gold chunk(s) (RAFT's
+    /// `--p`; `train.oracle_share` in a run config).
+    public let oracleShare: Double
     public let distractors: Int
     public let seed: UInt64
 
     /// P and n are required: RAFT's script silently defaulted `--p`, so this one never does.
-    public init(oracleProbability: Double, distractors: Int, seed: UInt64) throws {
-        guard (0...1).contains(oracleProbability) else {
-            throw RaftError.invalidOption(name: "p", value: "\(oracleProbability)", reason: "a probability in [0, 1] is needed")
+    public init(oracleShare: Double, distractors: Int, seed: UInt64) throws {
+        guard (0...1).contains(oracleShare) else {
+            throw RaftError.invalidOption(name: "p", value: "\(oracleShare)", reason: "a probability in [0, 1] is needed")
         }
         guard distractors >= 0 else {
             throw RaftError.invalidOption(name: "distractors", value: "\(distractors)", reason: "must be ≥ 0")
         }
-        self.oracleProbability = oracleProbability
+        self.oracleShare = oracleShare
         self.distractors = distractors
         self.seed = seed
     }
@@ -28,7 +30,7 @@ public struct RaftBuilder {
     /// The instance id of a question under this configuration (its generator's key).
     public func instanceID(_ e: Example, source: DistractorSourceKind) -> String {
         let gold = e.gold.filter { $0.grade > 0 }.map(\.id).joined(separator: "\u{1f}")
-        let key = ["raft", e.id, e.question, e.answers.first ?? "", gold, "\(oracleProbability)",
+        let key = ["raft", e.id, e.question, e.answers.first ?? "", gold, "\(oracleShare)",
                    "\(distractors)", source.rawValue, "\(seed)"].joined(separator: "\u{1e}")
         return "raft-" + SHA256.hex(key).prefix(20)
     }
@@ -53,7 +55,7 @@ public struct RaftBuilder {
         struct Settings: Encodable {
             var kind = "raft", p: Double, distractors: Int, distractor_source: DistractorSourceKind, seed: UInt64
         }
-        let settings = try JSONLine.encode(Settings(p: oracleProbability, distractors: distractors,
+        let settings = try JSONLine.encode(Settings(p: oracleShare, distractors: distractors,
                                                     distractor_source: source.kind, seed: seed))
         var writer = try ResumableJSONLWriter(url: url, settings: settings)
         let existing = writer.writtenIDs
@@ -106,7 +108,7 @@ public struct RaftBuilder {
         guard !gold.isEmpty else { return nil }
         let id = instanceID(e, source: source)
         var rng = RandomSource(seed: seed, key: id)
-        let oracle = rng.bernoulli(oracleProbability)
+        let oracle = rng.bernoulli(oracleShare)
         let count = oracle ? distractors : distractors + gold.count
         let goldSet = Set(gold)
         var chosen: [Int] = []
@@ -143,7 +145,7 @@ public struct RaftBuilder {
                             goldIDs: gold.map { corpus[$0].id }, documents: documents, oracleIncluded: oracle,
                             cotAnswer: RaftFormat.cotAnswer(answer: answer, quotes: quotes, oracleIncluded: oracle),
                             instruction: RaftFormat.instruction(documents: documents, question: e.question),
-                            oracleProbability: oracleProbability, distractors: distractors,
+                            oracleShare: oracleShare, distractors: distractors,
                             distractorSource: source, seed: seed)
     }
 }

@@ -15,18 +15,22 @@ public final class LlamaLM: LMTrainer, AnswerGenerator, Checkpointable {
     public let baseIdentity: String
     /// Longest prompt + answer in tokens; longer prompts lose their beginning.
     public var maxLength: Int
-    public var scoringBatchSize = 8
+    /// Pairs per scoring batch.
+    public var scoringBatchSize: Int
     /// Sequences per micro-batch in an LM-ft step (gradients accumulate across them).
-    public var microBatchSize = 4
-    public var adamW = AdamWConfig()
-    public var clipNorm: Double? = 1.0
+    public var microBatchSize: Int
+    public var optimizer: OptimizerOptions
     var identityMemo: String?
 
-    public init(model: LlamaModel<Float>, codec: TextCodec, baseIdentity: String, maxLength: Int) {
+    public init(model: LlamaModel<Float>, codec: TextCodec, baseIdentity: String, maxLength: Int,
+                scoringBatchSize: Int, microBatchSize: Int, optimizer: OptimizerOptions) {
         self.model = model
         self.codec = codec
         self.baseIdentity = baseIdentity
         self.maxLength = min(maxLength, model.config.maxPositions)
+        self.scoringBatchSize = scoringBatchSize
+        self.microBatchSize = microBatchSize
+        self.optimizer = optimizer
     }
 
     /// SHA-256 over the base identity and the trainable tensors, recomputed only after the
@@ -69,7 +73,7 @@ public final class LlamaLM: LMTrainer, AnswerGenerator, Checkpointable {
             micro.append(try LlamaBatch(sequences: part.map { $0.prompt + $0.answer }, scoredFrom: part.map { $0.prompt.count }))
         }
         let r = model.trainStep(micro, config: LlamaTrainingConfig(schedule: .constant(peak: Double(learningRate)),
-                                                                   adamW: adamW, clipNorm: clipNorm))
+                                                                   adamW: optimizer.adamW, clipNorm: optimizer.clipNorm))
         identityMemo = nil
         return LMStepReport(loss: r.loss, tokens: ids.reduce(0) { $0 + $1.prompt.count + $1.answer.count })
     }
