@@ -25,6 +25,7 @@ struct Radit: ParsableCommand {
             Run.self,
             ConfigCommand.self,
             Serve.self,
+            Table.self,
         ]
     )
 

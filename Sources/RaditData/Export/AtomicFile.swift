@@ -25,14 +25,14 @@ public enum DataFileError: RaditError, Equatable {
 
 /// Whole-file writes through `AtomicFileWrite` (temporary file, fsync, rename), so a crash
 /// or a full disk never leaves a half-written output under the final name.
-enum AtomicFile {
-    static func write(_ data: Data, to url: URL) throws {
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
         do throws(FileSystemError) { try AtomicFileWrite.write(data, to: url) } catch {
             throw DataFileError.cannotWrite(path: url.path, reason: error.message)
         }
     }
 
-    static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
+    public static func write(_ text: String, to url: URL) throws { try write(Data(text.utf8), to: url) }
 
     /// Renames a finished file into place (atomic: the target is replaced, never removed first).
     static func moveReplacing(_ from: URL, to url: URL) throws {

@@ -1,0 +1,39 @@
+import RaditBase
+
+/// Errors of RaditEval's files and statistics; each names the file, line, column or input
+/// and says how to fix it.
+public enum EvalError: RaditError, Equatable {
+    /// A records column is missing (`column`) in `source`.
+    case missingColumn(source: String, column: String)
+    /// A records column has the wrong shape.
+    case badShape(source: String, column: String, expected: [Int], actual: [Int])
+    /// A records column's values are inconsistent (offsets out of order, empty id, …).
+    case badColumn(source: String, column: String, detail: String)
+    /// A line of a text file (TREC run, table CSV, resampling index file) is malformed.
+    case badLine(source: String, line: Int, detail: String)
+    /// Two records or queries share an id.
+    case duplicateID(source: String, id: String)
+    /// A value cannot be written in a format (an id with whitespace in a TREC run).
+    case unrepresentable(format: String, value: String, reason: String)
+    /// The inputs of a statistic do not fit together (lengths, non-binary EM, no questions).
+    case statistics(what: String, detail: String)
+
+    public var message: String {
+        switch self {
+        case let .missingColumn(source, column):
+            return "\(source): records column '\(column)' is missing; write the records with ExampleRecords.columns() (layout version \(RecordColumns.version))"
+        case let .badShape(source, column, expected, actual):
+            return "\(source): records column '\(column)' has shape \(actual), expected \(expected); the column was written by another writer or truncated"
+        case let .badColumn(source, column, detail):
+            return "\(source): records column '\(column)': \(detail)"
+        case let .badLine(source, line, detail):
+            return "\(source):\(line): \(detail)"
+        case let .duplicateID(source, id):
+            return "\(source): id '\(id)' appears twice; ids must be unique per evaluation"
+        case let .unrepresentable(format, value, reason):
+            return "cannot write '\(value)' in a \(format): \(reason)"
+        case let .statistics(what, detail):
+            return "\(what): \(detail)"
+        }
+    }
+}
