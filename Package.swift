@@ -32,11 +32,12 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // C libraries (only these four targets touch raw C APIs).
+        // C libraries (only these targets touch raw C APIs).
         systemLibrary("CBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
         systemLibrary("CLAPACKE", pkgConfig: "lapacke", apt: "liblapacke-dev"),
         systemLibrary("CHDF5", pkgConfig: "hdf5", apt: "libhdf5-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
 
         // Swift layers.
         .target(name: "RaditBase"),
@@ -50,7 +51,7 @@ let package = Package(
         .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore"],
                 swiftSettings: optimised),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
-        .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote"]),
+        .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote", "CZlib"]),
         .target(name: "RaditEval", dependencies: ["RaditData"]),
         .target(name: "RaditTuning",
                 dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditEval", "RaditStore"],

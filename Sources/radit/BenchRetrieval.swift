@@ -103,10 +103,8 @@ struct BenchRetrieval: ParsableCommand {
         let progress = ProgressRenderer()
         defer { progress.finish() }
 
-        let dataset = try DatasetReader.read(data, format: format.format, options: ReadOptions(lenient: lenient, split: split))
-        if dataset.report.skipped > 0 {
-            FileHandle.standardError.write(Data("skipped \(dataset.report.skipped) malformed records (--lenient); first: \(dataset.report.problems.first?.message ?? "")\n".utf8))
-        }
+        let dataset = try DatasetReader.read(data, format: format.format,
+                                             options: ReadOptions(lenient: lenient, split: split, requireQuestions: true))
         let bench = RetrievalBenchmark(ks: ks)
         var table = RetrievalTable(dataset: dataset.name, metrics: bench.metrics(for: dataset))
         var notes: [String] = []
@@ -147,6 +145,7 @@ struct BenchRetrieval: ParsableCommand {
         print("\(dataset.name) (\(dataset.format.rawValue)): \(dataset.corpus.count) chunks, \(dataset.queries.count) questions")
         print(markdown, terminator: "")
         for n in notes { print(n) }
+        if let skipped = dataset.report.summary { FileHandle.standardError.write(Data((skipped + "\n").utf8)) }
 
         let url = URL(fileURLWithPath: output ?? "runs/bench-retrieval-\(dataset.name).h5")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -17,7 +17,7 @@ struct GenerationInput {
             let (d, s) = try SynthKBFolder.read(path, split: split)
             return GenerationInput(dataset: d, supporting: s)
         }
-        let dataset = try DatasetReader.read(path, options: ReadOptions(split: split.rawValue))
+        let dataset = try DatasetReader.read(path, options: ReadOptions(split: split.rawValue, requireQuestions: true))
         var supporting: SupportingSentences = [:]
         if dataset.format == .hotpotqa {
             var file = path
