@@ -30,3 +30,19 @@ public struct ByteCodec: TextCodec {
         String(decoding: ids.filter { $0 >= 3 && $0 < 259 }.map { UInt8($0 - 3) }, as: UTF8.self)
     }
 }
+
+extension ByteCodec {
+    /// The same mapping as a `Tokenizer`: byte-level BPE without merges, byte b ↔ id b + 3
+    /// (its byte-level character), `<pad>` = 0, `<s>` = 1 and `</s>` = 2 framing every text.
+    /// It lets tiny models export with a tokenizer.json other tools load. (A text holding
+    /// the literal string `<s>` encodes differently: the tokenizer matches it as a token.)
+    public static func tokenizer() -> Tokenizer {
+        let tokens = ["<pad>", "<s>", "</s>"] + ByteLevel.byteToScalar.map { String(Character($0)) }
+        let model = try? BPEModel(tokens: tokens, merges: [], path: "ByteCodec")
+        return Tokenizer(normalizer: nil, preTokenizer: .byteLevel, model: .bpe(model!),
+                         addedTokens: [AddedToken(content: "<pad>", id: 0, special: true),
+                                       AddedToken(content: "<s>", id: 1, special: true),
+                                       AddedToken(content: "</s>", id: 2, special: true)],
+                         prefixIds: [1], suffixIds: [2], decoder: .byteLevel, bosId: 1, eosId: 2)
+    }
+}
