@@ -1,7 +1,9 @@
 import Foundation
 import RaditBase
+import RaditIndex
 import RaditKernels
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 
 /// Where LM-ft instances come from.
@@ -86,7 +88,8 @@ public final class DualTuner {
     public let options: TuningOptions
     public let lm: LMTrainer
     public let encoder: QueryEncoder
-    public let index: ChunkIndex
+    /// The document vectors (frozen), searched with the query encoder's embeddings.
+    public let index: any VectorIndex
     public let chunks: ChunkTexts
     public let train: [QAExample]
     public let scorer: CachedScorer
@@ -94,7 +97,7 @@ public final class DualTuner {
     public let raftInstances: [[PromptAnswer]]
     public var state: TuningState
 
-    public init(options: TuningOptions, lm: LMTrainer, encoder: QueryEncoder, index: ChunkIndex,
+    public init(options: TuningOptions, lm: LMTrainer, encoder: QueryEncoder, index: any VectorIndex,
                 chunks: ChunkTexts, train: [QAExample], template: PromptFormat,
                 cache: ScoreCache = ScoreCache(), raftInstances: [[PromptAnswer]] = []) throws {
         guard !train.isEmpty else { throw TuningError.emptyTrainingSet }
@@ -144,7 +147,7 @@ public final class DualTuner {
         for start in stride(from: 0, to: train.count, by: max(1, options.batchSize)) {
             let batch = Array(train[start..<min(train.count, start + max(1, options.batchSize))])
             let q = try encoder.embed(batch.map(\.question)) // (B, D)
-            let (_, ids) = try index.search(q, k: options.candidates)
+            let ids = try search(q)
             let lm = try scorePairs(batch, ids)
             for b in batch.indices { fixed.append(FixedCandidates(ids: ids[b], lm: lm[b])) }
             if progress(ProgressEvent(stage: "lsr-targets", done: fixed.count, total: train.count, unit: "questions")) == .stop {
@@ -152,6 +155,12 @@ public final class DualTuner {
             }
         }
         state.fixed = fixed
+    }
+
+    /// The K candidates of each query embedding (B, D): (B) lists of chunk ids, best first.
+    func search(_ q: Tensor<Float>) throws -> [[Int]] {
+        let r = try index.search(q, k: options.candidates)
+        return (0..<r.queryCount).map(r.row)
     }
 
     /// LM scores of (example, chunk) pairs through the cache: (B, K).
@@ -185,7 +194,7 @@ public final class DualTuner {
         var q = Tensor<Float>(shape: [0, encoder.dimension])
         if needSearch {
             q = try encoder.embed(queries) // (B, D)
-            searched = try index.search(q, k: options.candidates).ids
+            searched = try search(q)
         }
         if doR {
             let before = scorer.counts.scored
@@ -216,13 +225,13 @@ public final class DualTuner {
         var dq = Tensor<Float>(shape: [B, D]) // (B, D)
         var loss = 0.0
         if options.objective.kind == .contrastive {
-            loss = contrastiveStep(batch: batch, queries: q, searched: searched, dq: &dq)
+            loss = try contrastiveStep(batch: batch, queries: q, searched: searched, dq: &dq)
         } else {
             let candidates = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
             let lm = try state.fixed.map { f in batchIndex.map { f[$0].lm } } ?? scorePairs(batch, candidates)
             for b in 0..<B {
                 let qb = q.row(b)
-                let vectors = candidates[b].flatMap(index.vector) // (K, D)
+                let vectors = try candidates[b].flatMap { try index.reconstruct($0) } // (K, D)
                 let s = candidates[b].indices.map { c in
                     (0..<D).reduce(0.0) { $0 + Double(qb[$1]) * Double(vectors[c * D + $1]) }
                 }
@@ -245,7 +254,7 @@ public final class DualTuner {
     /// In-batch DPR over the queries that have a gold chunk: positive = the first gold chunk,
     /// negatives = the retrieved non-gold chunks of the whole batch. Adds into `dq`.
     func contrastiveStep(batch: [QAExample], queries q: Tensor<Float>, searched: [[Int]],
-                         dq: inout Tensor<Float>) -> Double {
+                         dq: inout Tensor<Float>) throws -> Double {
         let D = encoder.dimension
         let rows = batch.indices.filter { !batch[$0].goldChunks.isEmpty }
         guard !rows.isEmpty else { return 0 }
@@ -254,7 +263,8 @@ public final class DualTuner {
         for b in rows { for id in searched[b] where !golds.contains(id) && !negativeIDs.contains(id) { negativeIDs.append(id) } }
         let queries = rows.flatMap { q.row($0) } // (B', D)
         // Candidates (B' + M, D): each query's positive first, then the hard negatives.
-        let candidates = rows.flatMap { index.vector(batch[$0].goldChunks[0]) } + negativeIDs.flatMap(index.vector)
+        let candidates = try rows.flatMap { try index.reconstruct(batch[$0].goldChunks[0]) }
+            + negativeIDs.flatMap { try index.reconstruct($0) }
         var dRows = [Float](repeating: 0, count: rows.count * D) // (B', D)
         let loss = queries.withUnsafeBufferPointer { qp in
             candidates.withUnsafeBufferPointer { cp in

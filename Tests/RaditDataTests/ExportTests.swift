@@ -1,5 +1,6 @@
 import Foundation
 @testable import RaditData
+import RaditRetrieval
 import RaditTestSupport
 import XCTest
 
@@ -36,7 +37,7 @@ final class ExportTests: XCTestCase {
 
     func testPromptCompletionAndHashedSplits() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 200, seed: 6))
-        let rait = try RAITBuilder(k: 2, seed: 0).build(kb.examples(), corpus: kb.corpus, ranker: BM25Ranker(corpus: kb.corpus))
+        let rait = try RAITBuilder(k: 2, seed: 0).build(kb.examples(), corpus: kb.corpus, retriever: BM25Retriever(corpus: kb.corpus))
         let examples = rait.map { TrainingExample($0, system: nil) }
         let dir = Fixtures.temporaryDirectory("export-pc")
         let exporter = try FineTuningExporter(trainShare: 0.8, validationShare: 0.1, testShare: 0.1, seed: 1)

@@ -1,6 +1,7 @@
 import Foundation
 import RaditBase
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 import RaditText
 import RaditTuning
@@ -151,7 +152,7 @@ public final class RunExport {
         let embeddings = try queries.embed(sentences)
         let d = queries.dimension
         let rows = sentences.enumerated().map { n, s in
-            ExportReference.Embedding(text: s, ids: queries.codec.encode(s, special: true),
+            ExportReference.Embedding(text: s, ids: queries.tokenize([s])[0],
                                       embedding: Array(embeddings.scalars[(n * d)..<((n + 1) * d)]))
         }
         return ExportReference(run: directory.path, checkpoint: checkpoint.lastPathComponent, step: step, lm: logits, retriever: rows)

@@ -3,6 +3,7 @@ import RaditBase
 import RaditKernels
 import RaditModels
 import RaditTensor
+import RaditText
 
 /// `LlamaModel` as the engine's LM: batched `log p(y | prompt)` (AnswerScorer), RA-IT
 /// steps (LMTrainer, AdamW on whatever the arena trains: LoRA or full), greedy answers
@@ -74,14 +75,15 @@ public final class LlamaLM: LMTrainer, AnswerGenerator, Checkpointable {
     }
 
     public func generate(_ prompts: [String], maxTokens: Int) throws -> [String] {
-        try prompts.map { p in
-            var ids = codec.encode(p, special: true)
-            if ids.count + maxTokens > model.config.maxPositions { ids = Array(ids.suffix(model.config.maxPositions - maxTokens)) }
-            let stop = Set([model.config.eosToken].compactMap { $0 })
-            let r = try model.generate(prompt: ids, config: GenerationConfig(maxTokens: maxTokens, stopTokens: stop, stopStrings: ["\n"]),
-                                       detokenize: { self.codec.decode($0) })
-            return codec.decode(r.tokens.filter { !stop.contains($0) })
+        let stop = Set([model.config.eosToken].compactMap { $0 })
+        let ids = prompts.map { p in
+            let ids = codec.encode(p, special: true)
+            return ids.count + maxTokens > model.config.maxPositions ? Array(ids.suffix(model.config.maxPositions - maxTokens)) : ids
         }
+        // One batch: every prompt decodes together, each stopping on its own.
+        let results = try model.generate(prompts: ids, config: GenerationConfig(maxTokens: maxTokens, stopTokens: stop, stopStrings: ["\n"]),
+                                         detokenize: { self.codec.decode($0) })
+        return results.map { codec.decode($0.tokens.filter { !stop.contains($0) }) }
     }
 
     /// Trainable tensors, their AdamW moments, the optimizer step and the LoRA-dropout
