@@ -38,11 +38,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        // C libraries (only these four targets touch raw C APIs).
+        // C libraries (only these targets touch raw C APIs).
         systemLibrary("CBLAS", pkgConfig: "openblas", apt: "libopenblas-dev"),
         systemLibrary("CLAPACKE", pkgConfig: "lapacke", apt: "liblapacke-dev"),
         systemLibrary("CHDF5", pkgConfig: "hdf5", apt: "libhdf5-dev"),
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
 
         // Float32 elementwise/reduction kernels compiled per vector width and chosen at
         // start-up (baseline, AVX2+FMA, AVX-512; RADIT_SIMD forces one).
@@ -58,7 +59,7 @@ let package = Package(
         .target(name: "RaditStore", dependencies: ["RaditBase", "RaditTensor", "CHDF5"]),
         .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore", "RaditSIMD"]),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
-        .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote"]),
+        .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote", "CZlib"]),
         .target(name: "RaditEval", dependencies: ["RaditData"]),
         // The one home of "text → ranked chunks": SentenceEncoder, retrievers, corpus
         // embedding and its cache, the bi-encoder with its query-side trainer and R-ft losses.

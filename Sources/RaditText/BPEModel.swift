@@ -31,6 +31,13 @@ public struct BPEModel: Sendable {
         byteIds = ByteLevel.byteToScalar.map { s in vocab[TokenKey(String(Character(s)))].map(Int32.init) ?? -1 }
     }
 
+    /// The merges as (left, right) token pairs in rank order, as tokenizer.json lists them.
+    public var orderedMerges: [(String, String)] {
+        merges.sorted { $0.value.rank < $1.value.rank }.map { key, _ in
+            (idToToken[Int(key >> 32)], idToToken[Int(key & 0xFFFF_FFFF)])
+        }
+    }
+
     /// Appends the ids of one pre-tokenised piece given as UTF-8 bytes.
     public func encode(bytes: [UInt8], into out: inout [Int]) {
         var symbols: [Int32] = []

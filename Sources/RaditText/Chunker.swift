@@ -161,3 +161,15 @@ public struct Chunker: Sendable {
         return out
     }
 }
+
+extension Chunker {
+    /// A chunker whose size and overlap count tokens of `tokenizer` (without special tokens).
+    public init(tokens size: Int, overlap: Int = 0, tokenizer: Tokenizer) throws(ChunkerError) {
+        try self.init(size: .tokens(size), overlap: overlap, tokenCount: { tokenizer.tokenize(String($0)).count })
+    }
+
+    /// A chunker whose size and overlap count characters (extended grapheme clusters).
+    public init(characters size: Int, overlap: Int = 0) throws(ChunkerError) {
+        try self.init(size: .characters(size), overlap: overlap)
+    }
+}

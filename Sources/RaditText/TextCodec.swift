@@ -57,3 +57,19 @@ public struct ByteCodec: TextCodec {
         return texts.map { [1] + encode($0, special: false).prefix(maxLength - 2) + [2] }
     }
 }
+
+extension ByteCodec {
+    /// The same mapping as a `Tokenizer`: byte-level BPE without merges, byte b ↔ id b + 3
+    /// (its byte-level character), `<pad>` = 0, `<s>` = 1 and `</s>` = 2 framing every text.
+    /// It lets tiny models export with a tokenizer.json other tools load. (A text holding
+    /// the literal string `<s>` encodes differently: the tokenizer matches it as a token.)
+    public static func tokenizer() -> Tokenizer {
+        let tokens = ["<pad>", "<s>", "</s>"] + ByteLevel.byteToScalar.map { String(Character($0)) }
+        let model = try? BPEModel(tokens: tokens, merges: [], path: "ByteCodec")
+        return Tokenizer(normalizer: nil, preTokenizer: .byteLevel, model: .bpe(model!),
+                         addedTokens: [AddedToken(content: "<pad>", id: 0, special: true),
+                                       AddedToken(content: "<s>", id: 1, special: true),
+                                       AddedToken(content: "</s>", id: 2, special: true)],
+                         prefixIds: [1], suffixIds: [2], decoder: .byteLevel, bosId: 1, eosId: 2)
+    }
+}

@@ -79,7 +79,7 @@ struct BenchRetrieval: ParsableCommand {
     func run() throws {
         var bench = RetrievalBench(data: data)
         bench.format = format
-        bench.read = ReadOptions(lenient: lenient, split: split)
+        bench.read = ReadOptions(lenient: lenient, split: split, requireQuestions: true)
         bench.retrievers = try parsedRetrievers()
         bench.ks = try parsedKs()
         bench.bm25 = BM25Parameters(k1: k1, b: b, variant: try bm25Variant())
@@ -100,6 +100,7 @@ struct BenchRetrieval: ParsableCommand {
         }
         print("\(dataset.name) (\(dataset.format.rawValue)): \(dataset.corpus.count) chunks, \(dataset.queries.count) questions")
         print(result.table.markdown(), terminator: "")
+        if let skipped = dataset.report.summary { progress.note(skipped) }
 
         let url = output.map { URL(fileURLWithPath: $0) } ?? RetrievalBench.defaultOutput(dataset: dataset.name)
         try bench.write(result, to: url)

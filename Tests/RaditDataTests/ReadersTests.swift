@@ -47,17 +47,6 @@ final class ReadersTests: XCTestCase {
         XCTAssertEqual(d.queries[id: "q1"]?.gold, [Relevance(id: "d1", grade: 2), Relevance(id: "3", grade: 1)])
     }
 
-    func assertError(_ expected: (DataError) -> Bool, _ body: () throws -> Void, line: UInt = #line) {
-        do {
-            try body()
-            XCTFail("expected an error", line: line)
-        } catch let e as DataError {
-            XCTAssertTrue(expected(e), "unexpected error: \(e.message)", line: line)
-        } catch {
-            XCTFail("unexpected error type \(error)", line: line)
-        }
-    }
-
     func testMalformedJSONLineNamesFileAndLine() throws {
         let path = beir(corpus: goodCorpus + "\n{\"_id\": \"d4\", \"text\": }\n", queries: goodQueries, qrels: "q1\td1\t1\n")
         assertError({ if case let .malformedJSON(f, l, _) = $0 { return f.hasSuffix("corpus.jsonl") && l == 4 } else { return false } }) {
@@ -140,7 +129,6 @@ final class ReadersTests: XCTestCase {
     func testTextFolderWithChunker() throws {
         _ = write("docs/a.md", "# Heading A\n\nFirst paragraph here.\n\nSecond paragraph here.")
         _ = write("docs/sub/b.txt", "plain text")
-        _ = write("docs/skip.bin", "ignored")
         let folder = dir.appendingPathComponent("docs").path
         let whole = try DatasetReader.read(folder)
         XCTAssertEqual(whole.format, .folder)

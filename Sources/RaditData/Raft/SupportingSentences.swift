@@ -64,9 +64,10 @@ public enum HotpotQASupport {
     }
 
     public static func read(file: String) throws -> SupportingSentences {
+        // Through the readers' file access, so a gzipped file reads as its plain twin.
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-            throw DataFileError.cannotRead(path: file, reason: "\(error)")
+        do throws(DataError) { data = Data(try readFileBytes(file)) } catch {
+            throw DataFileError.cannotRead(path: file, reason: error.message)
         }
         let rows: [Row]
         do { rows = try JSONDecoder().decode([Row].self, from: data) } catch {

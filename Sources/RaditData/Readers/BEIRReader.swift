@@ -5,15 +5,16 @@ import Darwin
 #endif
 
 /// A BEIR folder: `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl` (`_id`, `text`)
-/// and `qrels/<split>.tsv` (`query-id corpus-id score`, optional header). Only queries
+/// and `qrels/<split>.tsv` (`query-id corpus-id score` separated by tabs, optional header;
+/// ids may contain spaces), each file optionally gzipped (`corpus.jsonl.gz`). Only queries
 /// with judgements in the split are kept, in queries-file order. A query's answers are read
 /// from `metadata.answers` (an array of strings) when present, as SynthKB's export writes them.
 public enum BEIRReader {
     public static func read(folder: String, options: ReadOptions = ReadOptions()) throws(DataError) -> Dataset {
         var report = ReadReport()
-        let corpusPath = folder + "/corpus.jsonl"
-        let queriesPath = folder + "/queries.jsonl"
-        let qrelsPath = folder + "/qrels/\(options.split).tsv"
+        let corpusPath = existingDataFile(folder + "/corpus.jsonl") ?? folder + "/corpus.jsonl"
+        let queriesPath = existingDataFile(folder + "/queries.jsonl") ?? folder + "/queries.jsonl"
+        let qrelsPath = existingDataFile(folder + "/qrels/\(options.split).tsv") ?? folder + "/qrels/\(options.split).tsv"
 
         var corpus = Corpus()
         try forEachJSONLine(corpusPath, lenient: options.lenient, report: &report) { (f: JSONFields, line: Int) throws(DataError) in
@@ -41,16 +42,18 @@ public enum BEIRReader {
         let bytes = try readFileBytes(qrelsPath)
         for (number, slice) in nonEmptyLines(bytes) {
             do throws(DataError) {
+                // Tabs only: BEIR ids contain spaces ("VIVA Media").
                 let fields = String(decoding: slice, as: UTF8.self)
-                    .split(whereSeparator: { $0 == "\t" || $0 == " " }).map(String.init)
+                    .split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                 if number == 1 && fields.first == "query-id" { continue }
                 guard fields.count == 3 || fields.count == 4 else {
+                    let hint = fields.count == 1 ? " (the row has no tab: qrels fields are separated by tabs, not spaces)" : ""
                     throw DataError.malformedRow(file: qrelsPath, line: number,
-                                                 detail: "expected 3 tab-separated fields (query-id, corpus-id, score), got \(fields.count)")
+                                                 detail: "expected 3 tab-separated fields (query-id, corpus-id, score), got \(fields.count)\(hint)")
                 }
                 // TREC qrels have an unused iteration column: qid 0 docid grade.
                 let (qid, did, gradeText) = fields.count == 3 ? (fields[0], fields[1], fields[2]) : (fields[0], fields[2], fields[3])
-                guard let grade = Int(gradeText) else {
+                guard let grade = Int(gradeText.filter { $0 != " " }) else {
                     throw DataError.wrongType(file: qrelsPath, line: number, field: "score", expected: "an integer")
                 }
                 guard seen.contains(qid) else {

@@ -1,14 +1,18 @@
 /// One retrievable unit of a corpus: a passage, paragraph or chunk of a longer document.
 public struct Chunk: Sendable, Equatable, Hashable {
-    /// Unique within its corpus (BEIR `_id`, HotpotQA title, `<title>#<n>` for SQuAD paragraphs).
+    /// Unique within its corpus (BEIR `_id`, HotpotQA title, `<title>#<n>` for SQuAD
+    /// paragraphs, `<document>#<n>` for the n-th piece of a chunked document).
     public var id: String
     public var title: String
     public var text: String
+    /// The id of the source document this chunk was cut from (its own id when whole).
+    public var document: String
 
-    public init(id: String, title: String, text: String) {
+    public init(id: String, title: String, text: String, document: String? = nil) {
         self.id = id
         self.title = title
         self.text = text
+        self.document = document ?? id
     }
 
     /// What retrievers index: the title and the text joined by a space (BEIR convention);
@@ -129,6 +133,12 @@ public struct QuerySet: Sendable, Equatable {
         examples.append(example)
     }
 
+    /// Appends an example whose id is known to be new (copied from another QuerySet).
+    mutating func appendUnchecked(_ example: Example) {
+        positions[example.id] = examples.count
+        examples.append(example)
+    }
+
     /// Replaces the example with the same id (used when qrels arrive after the queries).
     mutating func update(_ example: Example) {
         if let p = positions[example.id] { examples[p] = example }
@@ -150,6 +160,16 @@ public struct ReadReport: Sendable, Equatable {
     public static let keptProblems = 20
 
     public init() {}
+
+    /// What was skipped, for a command to print when it ends: the count, then one line per
+    /// kept problem (file, line, reason); nil when nothing was skipped.
+    public var summary: String? {
+        guard skipped > 0 else { return nil }
+        var lines = ["skipped \(skipped) record\(skipped == 1 ? "" : "s") or file\(skipped == 1 ? "" : "s") (--lenient):"]
+        lines += problems.map { "  " + $0.message }
+        if skipped > problems.count { lines.append("  … and \(skipped - problems.count) more") }
+        return lines.joined(separator: "\n")
+    }
 
     mutating func record(_ error: DataError) {
         skipped += 1

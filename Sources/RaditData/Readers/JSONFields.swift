@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -102,8 +103,28 @@ struct JSONFields {
     }
 }
 
-/// Reads a whole file as bytes, naming the file in the error.
+/// The contents of a file, gunzipped when it is gzip data (a `.gz` name or the magic
+/// number), so every reader takes `.gz` files.
 func readFileBytes(_ path: String) throws(DataError) -> [UInt8] {
+    let raw = try readRawFileBytes(path)
+    if path.hasSuffix(".gz") || Gzip.isCompressed(raw) { return try Gzip.decompress(raw, file: path) }
+    return raw
+}
+
+/// `path`, or `path.gz` when only the compressed file exists (nil when neither does).
+func existingDataFile(_ path: String) -> String? {
+    if FileManager.default.fileExists(atPath: path) { return path }
+    if FileManager.default.fileExists(atPath: path + ".gz") { return path + ".gz" }
+    return nil
+}
+
+/// A file name without a trailing `.gz` (what a format is recognised by).
+func withoutGzipSuffix(_ name: String) -> String {
+    name.hasSuffix(".gz") ? String(name.dropLast(3)) : name
+}
+
+/// Reads a whole file as bytes, naming the file in the error.
+func readRawFileBytes(_ path: String) throws(DataError) -> [UInt8] {
     guard let f = fopen(path, "rb") else {
         throw DataError.unreadable(file: path, reason: String(cString: strerror(errno)))
     }

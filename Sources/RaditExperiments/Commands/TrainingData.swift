@@ -16,13 +16,13 @@ public struct GenerationInput {
             let (d, s) = try SynthKBFolder.read(path, split: split)
             return GenerationInput(dataset: d, supporting: s)
         }
-        let dataset = try DatasetReader.read(path, options: ReadOptions(split: split.rawValue))
+        let dataset = try DatasetReader.read(path, options: ReadOptions(split: split.rawValue, requireQuestions: true))
         var supporting: SupportingSentences = [:]
         if dataset.format == .hotpotqa {
             var file = path
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue,
-               let name = try FileManager.default.contentsOfDirectory(atPath: path).filter({ $0.hasSuffix(".json") }).sorted().first {
+               let name = try FileManager.default.contentsOfDirectory(atPath: path).filter({ $0.hasSuffix(".json") || $0.hasSuffix(".json.gz") }).sorted().first {
                 file = path + "/" + name
             }
             supporting = try HotpotQASupport.read(file: file)

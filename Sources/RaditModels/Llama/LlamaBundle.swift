@@ -20,8 +20,11 @@ public final class LlamaBundle {
         _ = FileManager.default.fileExists(atPath: path.path, isDirectory: &isDirectory)
         if isDirectory.boolValue {
             let model = try LlamaModel<Float>(huggingFace: path)
-            let tok = try Tokenizer(tokenizerJSON: path.appendingPathComponent("tokenizer.json"))
-            self.init(model: model, tokenizer: tok, chatTemplate: nil)
+            var tok = try Tokenizer(tokenizerJSON: path.appendingPathComponent("tokenizer.json"))
+            let settings = try HFTokenizerConfig.load(folder: path)
+            tok.bosId = settings.bosToken.flatMap(tok.id(of:)) ?? model.config.bosToken
+            tok.eosId = settings.eosToken.flatMap(tok.id(of:)) ?? model.config.eosToken
+            self.init(model: model, tokenizer: tok, chatTemplate: try settings.chatTemplate.map { try ChatTemplate(jinja: $0) })
         } else {
             let f = try GGUFFile(url: path)
             let model = try LlamaModel<Float>(gguf: path)

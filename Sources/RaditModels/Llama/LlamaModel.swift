@@ -174,13 +174,27 @@ public final class LlamaModel<S: BLASScalar> {
         }
     }
 
-    /// The base weights with LoRA merged in (the model itself is left as it was), by name.
+    /// The base weights with LoRA merged in, by name. Computed on copies: the model is left
+    /// bit for bit as it was (merging and unmerging in place would round the base weights).
     public func mergedWeights() -> [String: [S]] {
-        let wasMerged = loraMerged
-        mergeLoRA()
         var out: [String: [S]] = [:]
         for slot in arena.slots where !slot.name.contains(".lora_") { out[slot.name] = arena.array(slot.name) }
-        if !wasMerged { unmergeLoRA() }
+        guard let lora, !loraMerged else { return out }
+        for l in 0..<config.layers {
+            for p in lora.targets.linears {
+                let s = p.shape(config)
+                let name = LlamaNames.weight(l, p)
+                var w = out[name]!
+                // W (out, in) += scale · B (out, r) · A (r, in), the same product mergeLoRA adds.
+                w.withUnsafeMutableBufferPointer { wp in
+                    gemm(.none, .none, m: s.out, n: s.in, k: lora.rank, alpha: S(lora.scale),
+                         a: arena.value(LlamaNames.loraB(l, p)), lda: lora.rank,
+                         b: arena.value(LlamaNames.loraA(l, p)), ldb: s.in,
+                         beta: 1, c: wp.baseAddress!, ldc: s.in)
+                }
+                out[name] = w
+            }
+        }
         return out
     }
 }
