@@ -75,12 +75,12 @@ let package = Package(
         ]),
         .target(name: "RaditExperiments", dependencies: [
             "RaditTuning", "RaditRetrieval", "RaditEval", "RaditData", "RaditIndex", "RaditModels", "RaditStore",
-            .product(name: "TOMLKit", package: "TOMLKit"),
+            "RaditServe", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The CLI parses and renders: RaditExperiments, plus the read-only Store (inspect)
         // and Models (lm, models) pieces.
         .executableTarget(name: "radit", dependencies: [
-            "RaditExperiments", "RaditStore", "RaditModels", "RaditServe",
+            "RaditExperiments", "RaditStore", "RaditModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import RaditModels
-import RaditServe
+import RaditExperiments
 
 /// `radit serve MODEL`: the OpenAI-compatible API over a native model, on loopback.
 struct Serve: ParsableCommand {
@@ -33,19 +32,15 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        let url = URL(fileURLWithPath: modelOrRun)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw ValidationError("\(modelOrRun) does not exist: give a .gguf file or an HF model folder")
-        }
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent("run.h5").path) {
-            throw ValidationError("\(modelOrRun) is a run folder; serving a run's tuned LM (LoRA merged) is not supported yet: serve its base model file or an exported HF folder")
-        }
-        let bundle = try LlamaBundle(path: url)
-        let modelName = name ?? url.deletingPathExtension().lastPathComponent
-        let server = try OpenAIServer(bundle: bundle, config: ServeConfig(host: host, port: port, modelName: modelName,
-                                                                          queueCapacity: queue, defaultChatMaxTokens: maxChatTokens))
+        var serving = Serving(model: URL(fileURLWithPath: modelOrRun))
+        serving.host = host
+        serving.port = port
+        serving.name = name
+        serving.queue = queue
+        serving.maxChatTokens = maxChatTokens
+        let running = try serving.start()
         // Unbuffered, so a script waiting for the URL sees it at once.
-        FileHandle.standardOutput.write(Data("radit serve: \(modelName) at \(server.baseURL) (queue \(queue)); Ctrl-C stops\n".utf8))
-        try server.wait()
+        FileHandle.standardOutput.write(Data("radit serve: \(running.modelName) at \(running.baseURL) (queue \(queue)); Ctrl-C stops\n".utf8))
+        try running.wait()
     }
 }

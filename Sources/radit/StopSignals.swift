@@ -1,5 +1,5 @@
 import Foundation
-import RaditBase
+import RaditExperiments
 
 /// SIGINT and SIGTERM for long commands. The first asks the library to stop at its next
 /// safe point (the progress callback answers `.stop`: training finishes the current step

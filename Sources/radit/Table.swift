@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import RaditData
-import RaditEval
+import RaditExperiments
 
 /// `radit table --from-csv FILE`: re-renders a table saved as CSV (by `radit table`,
 /// `radit sweep` or the library) as Markdown, LaTeX, CSV or an HTML page, and draws the
@@ -18,8 +17,8 @@ struct Table: ParsableCommand {
     @Option(name: .customLong("from-csv"), help: "A table saved as CSV by Radit.")
     var fromCSV: String
 
-    @Option(help: "Output format: \(TableFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: String = TableFormat.markdown.rawValue
+    @Option(help: "Output format: \(TableRendering.formats.joined(separator: ", ")).")
+    var format: String = "markdown"
 
     @Option(help: "Write here instead of standard output.")
     var output: String?
@@ -28,23 +27,11 @@ struct Table: ParsableCommand {
     var svg: String?
 
     func run() throws {
-        guard let f = TableFormat(rawValue: format) else {
-            throw ValidationError("--format \(format) is not one of \(TableFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        let table = try CSVTable.read(URL(fileURLWithPath: fromCSV))
-        let text = f.render(table)
-        if let output {
-            try AtomicFile.write(text, to: URL(fileURLWithPath: output))
-            print("wrote \(output)")
-        } else {
-            print(text, terminator: "")
-        }
-        if let svg {
-            guard let figure = PaperPlots.svg(for: table) else {
-                throw ValidationError("layout '\(table.layout)' has no figure; --svg draws grid, p-curve and recall tables")
-            }
-            try AtomicFile.write(figure, to: URL(fileURLWithPath: svg))
-            print("wrote \(svg)")
-        }
+        let rendering = TableRendering(csv: URL(fileURLWithPath: fromCSV), format: format,
+                                       output: output.map { URL(fileURLWithPath: $0) },
+                                       svg: svg.map { URL(fileURLWithPath: $0) })
+        if let text = try rendering.run() { print(text, terminator: "") }
+        if let output { print("wrote \(output)") }
+        if let svg { print("wrote \(svg)") }
     }
 }

@@ -6,8 +6,7 @@ import XCTest
 
 /// Issue 16's table, one test per row this branch owns: the built `radit` meets the
 /// fault, and the test checks the exit status, the message and that no earlier file
-/// changed. (SIGTERM during training: SignalSubprocessTests. Empty corpus, PDF in a
-/// folder, no questions and `.jsonl.gz`: the readers branch.)
+/// changed. (SIGTERM during training: SignalSubprocessTests.)
 final class FaultRowTests: XCTestCase {
     var config: String { Fixtures.repoRoot.appendingPathComponent("experiments/tiny.toml").path }
     let quick = ["train.steps=4", "train.checkpoint_every=2", "train.eval_every=0", "data.dev_limit=2",
@@ -218,7 +217,85 @@ final class FaultRowTests: XCTestCase {
         try runToEnd(radit, ["generate", "synthkb", "--entities", "30", "--out", "kb"], in: dir)
         let result = try runRadit(radit, ["bench", "retrieval", "--data", "kb", "--retrievers", "dense"], in: dir)
         XCTAssertNotEqual(result.status, 0, result.err)
-        XCTAssertTrue(result.err.contains("no encoder at --model models/all-MiniLM-L6-v2"), result.err)
+        XCTAssertTrue(result.err.contains("--model all-MiniLM-L6-v2: no encoder there"), result.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs").path), "no table written")
+    }
+
+    /// Row "empty corpus": `radit embed` of an empty corpus is an error naming it; no
+    /// (0, D) embeddings file is written.
+    func testEmbeddingAnEmptyCorpusIsAnError() throws {
+        let radit = try builtRadit()
+        let miniLM = try Fixtures.model("all-MiniLM-L6-v2")
+        let dir = Fixtures.temporaryDirectory("empty-corpus")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data().write(to: dir.appendingPathComponent("corpus.jsonl"))
+        let result = try runRadit(radit, ["embed", "--corpus", "corpus.jsonl", "--model", miniLM.path, "--out", "emb.h5"], in: dir)
+        XCTAssertNotEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("corpus.jsonl"), result.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("emb.h5").path))
+    }
+
+    /// Row "a PDF with `--format folder`": the PDF is read (poppler), and a folder of documents
+    /// has no questions, so `bench retrieval` says so instead of printing a table of dashes.
+    func testBenchOnADocumentFolderSaysItHasNoQuestions() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("pdf-folder")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let docs = dir.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Fixtures.file("folder_corpus/observatory.pdf"),
+                                         to: docs.appendingPathComponent("observatory.pdf"))
+        let result = try runRadit(radit, ["bench", "retrieval", "--data", "docs", "--format", "folder", "--retrievers", "bm25"], in: dir)
+        XCTAssertNotEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("question"), result.err)
+        XCTAssertFalse(result.out.contains("| bm25 |"), result.out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs").path), "no table written")
+    }
+
+    /// Row "a corpus with no questions": `generate raft` is an error, not 8 empty RAFT files.
+    func testRaftFromACorpusWithoutQuestionsIsAnError() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("raft-no-questions")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let docs = dir.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        try "The lighthouse was lit in 1874.".write(to: docs.appendingPathComponent("a.txt"), atomically: true, encoding: .utf8)
+        try "The observatory opened in 1901.".write(to: docs.appendingPathComponent("b.txt"), atomically: true, encoding: .utf8)
+        let result = try runRadit(radit, ["generate", "raft", "--data", "docs", "--p", "0.8", "--distractors", "1",
+                                          "--source", "random", "--out", "raft"], in: dir)
+        XCTAssertNotEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.err.contains("question"), result.err)
+        let written = (try? FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("raft").path)) ?? []
+        XCTAssertTrue(written.isEmpty, "RAFT files written: \(written)")
+    }
+
+    /// Row "a `.jsonl.gz` dataset": read as the plain file would be.
+    func testAGzippedBEIRCorpusIsRead() throws {
+        let radit = try builtRadit()
+        let dir = Fixtures.temporaryDirectory("beir-gz")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let beir = dir.appendingPathComponent("beir")
+        try FileManager.default.createDirectory(at: beir.appendingPathComponent("qrels"), withIntermediateDirectories: true)
+        try """
+        {"_id": "d1", "title": "Lighthouse", "text": "The lighthouse was lit in 1874."}
+        {"_id": "d2", "title": "Observatory", "text": "The observatory opened in 1901."}
+
+        """.write(to: beir.appendingPathComponent("corpus.jsonl"), atomically: true, encoding: .utf8)
+        try """
+        {"_id": "q1", "text": "When was the lighthouse lit?"}
+
+        """.write(to: beir.appendingPathComponent("queries.jsonl"), atomically: true, encoding: .utf8)
+        try "query-id\tcorpus-id\tscore\nq1\td1\t1\n".write(to: beir.appendingPathComponent("qrels/test.tsv"),
+                                                                     atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [beir.appendingPathComponent("corpus.jsonl").path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        XCTAssertEqual(gzip.terminationStatus, 0)
+        let result = try runRadit(radit, ["bench", "retrieval", "--data", "beir", "--retrievers", "bm25", "--k", "1"], in: dir)
+        XCTAssertEqual(result.status, 0, result.err)
+        XCTAssertTrue(result.out.contains("2 chunks, 1 questions"), result.out)
+        XCTAssertTrue(result.out.contains("| bm25 |"), result.out)
     }
 }

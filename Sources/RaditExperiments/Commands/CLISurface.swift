@@ -8,6 +8,7 @@ import RaditIndex
 
 public typealias ProgressEvent = RaditBase.ProgressEvent
 public typealias ProgressAction = RaditBase.ProgressAction
+public typealias ProgressHandler = RaditBase.ProgressHandler
 public typealias RaditVersion = RaditBase.RaditVersion
 public typealias DatasetFormat = RaditData.DatasetFormat
 public typealias ReadOptions = RaditData.ReadOptions
