@@ -110,7 +110,7 @@ final class RunSafetyTests: XCTestCase {
         let base = Fixtures.temporaryDirectory("stop-run")
         let cut = base.appendingPathComponent("cut")
         let run = try ExperimentRun(create: cut, config: try config(), overrides: overrides, root: cut)
-        XCTAssertNil(try run.execute(backend: ToyBackend(), root: cut, progress: { $0.stage.contains("ft") && $0.done >= 3 ? .stop : .proceed }))
+        XCTAssertNil(try run.execute(backend: ToyBackend(), root: cut, progress: { $0.stage.rawValue.contains("ft") && $0.done >= 3 ? .stop : .proceed }))
         XCTAssertEqual(run.checkpoints().last?.step, 3)
         let resumed = try ExperimentRun(resume: cut, root: cut)
         XCTAssertNotNil(try resumed.execute(backend: ToyBackend(), root: cut))
