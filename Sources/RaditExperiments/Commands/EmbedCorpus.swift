@@ -36,6 +36,8 @@ public struct EmbedCorpus {
 
     public func run(progress: ProgressHandler = silentProgress) throws -> Result {
         let (chunks, report) = try CorpusJSONL.corpus(at: corpus, format: format, lenient: lenient)
+        // Nothing to embed is an error naming the corpus, never a (0, D) embeddings file.
+        guard !chunks.isEmpty else { throw DataError.emptyCorpus(path: corpus) }
         let encoder = try SentenceEncoder<Float>.load(model: model, modelsDir: modelsDir, maxLength: maxLength)
         let embedder = CorpusEmbedder(encoder: encoder, batchSize: batchSize, commitRows: commitRows)
         let outcome = try embedder.write(ids: chunks.chunks.map(\.id), texts: chunks.indexedTexts, to: out,

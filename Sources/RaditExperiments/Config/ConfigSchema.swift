@@ -197,7 +197,7 @@ public enum ConfigSchema {
         "train.raft_p": "use `train.oracle_share`: RA-IT and RAFT share one oracle share P",
         "index.chunk_size": "use `data.chunk_tokens` (chunk length in retriever tokens)",
         "index.chunk_unit": "chunks are measured in retriever tokens; set `data.chunk_tokens`",
-        "sweep.seeds": "`radit sweep` does not exist yet; run each seed with --set train.seed=N --name NAME",
+        "sweep.seeds": "there is no sweep command yet; run each seed as `radit run CONFIG --set train.seed=N --name NAME`",
     ]
 
     /// Sections that hold keys, in order (`[sweep]` is a known section that is refused).
