@@ -39,6 +39,38 @@ public struct GenerationResult: Sendable, Equatable {
     public var stopReason: StopReason
 }
 
+/// Incremental decoding of one sequence (B = 1) with its own KV cache: `append` feeds
+/// tokens and returns the logits that predict the next one. Several decoders over one
+/// model can be advanced in turn (REPLUG's k contexts): the model's scratch buffers are
+/// reused, each decoder keeps its own keys and values.
+public final class LlamaDecoder<S: BLASScalar> {
+    public let model: LlamaModel<S>
+    let cache: LlamaKVCache<S>
+
+    public init(model: LlamaModel<S>, capacity: Int) {
+        self.model = model
+        cache = LlamaKVCache<S>(config: model.config, capacity: capacity)
+    }
+
+    /// Tokens seen so far (the next token's position).
+    public var length: Int { cache.length }
+    public var capacity: Int { cache.capacity }
+
+    /// Appends `tokens` (one forward over them against everything cached) and returns the
+    /// next-token logits (V). Throws when they do not fit the cache.
+    public func append(_ tokens: [Int]) throws -> [S] {
+        let V = model.config.vocab
+        guard !tokens.isEmpty else { throw LlamaError.emptyPrompt(index: 0) }
+        for t in tokens where t < 0 || t >= V { throw LlamaError.tokenOutOfRange(token: t, vocab: V) }
+        guard cache.length + tokens.count <= cache.capacity else {
+            throw LlamaError.sequenceTooLong(length: cache.length + tokens.count, limit: cache.capacity)
+        }
+        let batch = try model.cachedBatch(tokens, start: cache.length)
+        model.runForward(batch, training: false, logitRows: [tokens.count - 1], cache: cache)
+        return Array(UnsafeBufferPointer(start: model.work.logits.pointer, count: V))
+    }
+}
+
 extension LlamaModel {
     /// Continues `prompt` with a KV cache: one prefill over the prompt, then one
     /// single-token forward per generated token. `detokenize` maps generated ids to text
@@ -51,15 +83,14 @@ extension LlamaModel {
         guard prompt.count < capacity || g.maxTokens == 0 else {
             throw LlamaError.sequenceTooLong(length: prompt.count, limit: config.maxPositions)
         }
-        let cache = LlamaKVCache<S>(config: config, capacity: capacity)
+        let decoder = LlamaDecoder(model: self, capacity: capacity)
         var rng = RandomSource(seed: g.seed)
         var out: [Int] = []
         var next = prompt
         while out.count < g.maxTokens {
-            if cache.length + next.count > capacity { return GenerationResult(tokens: out, stopReason: .contextFull) }
-            let batch = try cachedBatch(next, start: cache.length)
-            runForward(batch, training: false, logitRows: [next.count - 1], cache: cache)
-            let token = choose(work.logits.pointer, mode: g.sampling, rng: &rng)
+            if decoder.length + next.count > capacity { return GenerationResult(tokens: out, stopReason: .contextFull) }
+            let logits = try decoder.append(next)
+            let token = logits.withUnsafeBufferPointer { choose($0.baseAddress!, mode: g.sampling, rng: &rng) }
             out.append(token)
             if g.stopTokens.contains(token) { return GenerationResult(tokens: out, stopReason: .stopToken) }
             if !g.stopStrings.isEmpty, let detokenize {
