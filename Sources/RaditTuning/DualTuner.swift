@@ -47,6 +47,9 @@ public struct StepMetrics: Sendable, Equatable {
     public var lmTokens = 0
     /// Pairs the LM scored (cache misses) for R-ft this step.
     public var scoredPairs = 0
+    /// Share of this step's queries whose LSR target was flat and so dropped from R-ft
+    /// (`RetrieverObjective.isFlatTarget`); nil when no R-ft step ran.
+    public var lsrFlatShare: Double?
     public var seconds = 0.0
 
     public var tokensPerSecond: Double { seconds > 0 ? Double(lmTokens) / seconds : 0 }
@@ -54,7 +57,7 @@ public struct StepMetrics: Sendable, Equatable {
     /// The deterministic part, for bit-identity checks across resumes.
     public var deterministic: [Double] {
         [Double(step), lmLoss ?? .nan, retrieverLoss ?? .nan, lmLearningRate ?? .nan,
-         retrieverLearningRate ?? .nan, Double(lmTokens)]
+         retrieverLearningRate ?? .nan, Double(lmTokens), lsrFlatShare ?? .nan]
     }
 }
 
@@ -190,8 +193,8 @@ public final class DualTuner {
         if doR {
             let before = scorer.counts.scored
             let lr = options.retrieverRate.lr(step: local)
-            m.retrieverLoss = try retrieverStep(batchIndex: batchIndex, batch: batch, queries: q,
-                                                searched: searched, learningRate: lr)
+            (m.retrieverLoss, m.lsrFlatShare) = try retrieverStep(batchIndex: batchIndex, batch: batch, queries: q,
+                                                                  searched: searched, learningRate: lr)
             m.retrieverLearningRate = lr
             m.scoredPairs = scorer.counts.scored - before
         }
@@ -209,18 +212,26 @@ public final class DualTuner {
     }
 
     /// R-ft on the query encoder: loss over each query's K candidates, dL/dq = Σ_c dL/ds_c d_c.
+    /// A query whose LSR target is flat contributes nothing (its term is dropped, the loss
+    /// stays a mean over the batch); returns the loss and the dropped share. When every
+    /// query is dropped no optimizer step is taken.
     func retrieverStep(batchIndex: [Int], batch: [QAExample], queries q: Tensor<Float>,
-                       searched: [[Int]], learningRate: Double) throws -> Double {
+                       searched: [[Int]], learningRate: Double) throws -> (loss: Double, flatShare: Double) {
         let B = batch.count
         let D = encoder.dimension
         var dq = Tensor<Float>(shape: [B, D]) // (B, D)
         var loss = 0.0
+        var flat = 0
         if options.objective.kind == .contrastive {
             loss = contrastiveStep(batch: batch, queries: q, searched: searched, dq: &dq)
         } else {
             let candidates = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
             let lm = try state.fixed.map { f in batchIndex.map { f[$0].lm } } ?? scorePairs(batch, candidates)
             for b in 0..<B {
+                if options.objective.isFlatTarget(lm[b]) {
+                    flat += 1
+                    continue
+                }
                 let qb = q.row(b)
                 let vectors = candidates[b].flatMap(index.vector) // (K, D)
                 let s = candidates[b].indices.map { c in
@@ -237,9 +248,11 @@ public final class DualTuner {
                 }
             }
         }
-        try encoder.backward(batch.map(\.question), embeddingGradient: dq)
-        try encoder.step(learningRate: Float(learningRate))
-        return loss
+        if flat < B {
+            try encoder.backward(batch.map(\.question), embeddingGradient: dq)
+            try encoder.step(learningRate: Float(learningRate))
+        }
+        return (loss, Double(flat) / Double(max(1, B)))
     }
 
     /// In-batch DPR over the queries that have a gold chunk: positive = the first gold chunk,
@@ -297,6 +310,7 @@ public final class DualTuner {
             var metrics: [(String, Double)] = []
             if let l = m.lmLoss { metrics.append(("lm_loss", l)) }
             if let l = m.retrieverLoss { metrics.append(("r_loss", l)) }
+            if let f = m.lsrFlatShare { metrics.append(("lsr_flat_share", f)) }
             metrics.append(("tok/s", m.tokensPerSecond))
             let stage = options.schedule.stages(at: m.step, stepsPerStage: options.steps)
             let name = stage.lm && stage.retriever ? "lm-ft+r-ft" : (stage.lm ? "lm-ft" : "r-ft")

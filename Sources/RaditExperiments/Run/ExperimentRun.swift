@@ -107,6 +107,7 @@ public final class ExperimentRun {
                 "step": Double(m.step), "lm_loss": m.lmLoss ?? .nan, "retriever_loss": m.retrieverLoss ?? .nan,
                 "lm_lr": m.lmLearningRate ?? .nan, "retriever_lr": m.retrieverLearningRate ?? .nan,
                 "lm_tokens": Double(m.lmTokens), "scored_pairs": Double(m.scoredPairs),
+                "lsr_flat_share": m.lsrFlatShare ?? .nan,
                 "seconds": m.seconds, "tokens_per_s": m.tokensPerSecond,
             ])
             let done = tuner.state.step
