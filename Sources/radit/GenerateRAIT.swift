@@ -11,7 +11,8 @@ struct GenerateRAIT: ParsableCommand {
         abstract: "Write RA-IT instances (Background/Question/Answer per retrieved chunk) and JSONL exports.")
 
     @Option(help: "Dataset: a SynthKB folder, a HotpotQA/SQuAD/NQ file, or a BEIR folder.") var data: String
-    @Option(help: "Split to read (SynthKB and BEIR qrels).") var split: SynthSplit = .train
+    @Option(help: "Split to read (SynthKB and BEIR qrels); all: every SynthKB split, exported as train/validation/test.")
+    var split: GenerateSplit = .train
     @Option(help: "Retrieved chunks per question (RA-DIT uses 3).") var k: Int
     @Option(help: "separate (one instance per chunk) or concat (all k in one prompt).") var mode: RAITMode = .separate
     @Option(help: "Share of questions whose k-th chunk is replaced by a gold chunk missing from the top k.")
@@ -35,10 +36,9 @@ struct GenerateRAIT: ParsableCommand {
             try JSONDecoder().decode(RAITInstance.self, from: Data($0.utf8))
         }
         let examples = instances.map { TrainingExample($0, system: nil, split: input.exportSplit($0.questionID)) }
-        let exporter = try FineTuningExporter(seed: seed)
-        try exporter.write(examples, format: .chat, to: outURL, name: "rait.chat")
-        try exporter.write(examples, format: .promptCompletion, to: outURL, name: "rait.prompt-completion")
+        let notes = try input.export(examples, seed: seed, to: outURL, name: "rait")
         print("RA-IT: \(instances.count) instances (\(summary.written) new, \(summary.alreadyPresent) resumed), "
               + "k=\(k), mode=\(mode.rawValue), gold share=\(goldShare), seed=\(seed) → \(out)")
+        for n in notes { print("  " + n) }
     }
 }
