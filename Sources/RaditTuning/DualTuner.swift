@@ -183,7 +183,7 @@ public final class DualTuner {
         let batchIndex = nextBatch()
         let batch = batchIndex.map { train[$0] }
         let queries = batch.map(\.question)
-        let needSearch = doR || (doLM && options.lmSource == .retrieved)
+        let needSearch = doR || (doLM && options.lmSource == .retrieved && state.fixed == nil)
         var searched: [[Int]] = []
         var q = Tensor<Float>(shape: [0, encoder.dimension])
         if needSearch {
@@ -286,12 +286,16 @@ public final class DualTuner {
     }
 
     /// RA-IT instances: each of the top-k chunks with the question and the answer; with
-    /// probability `oracleShare` an instance's chunk is swapped for a gold chunk.
+    /// probability `oracleShare` an instance's chunk is swapped for a gold chunk. Under the
+    /// `cached` schedule (RA-DIT's recipe) the chunks are the base retriever's top-k, fixed
+    /// before training, not the moving retriever's: RA-DIT §5.2 / App. E.1 tune the LM on the
+    /// base retriever's contexts.
     func lmInstances(batchIndex: [Int], batch: [QAExample], searched: [[Int]]) -> [PromptAnswer] {
         if options.lmSource == .raft { return batchIndex.flatMap { raftInstances[$0] } }
+        let retrieved = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
         var out: [PromptAnswer] = []
         for (b, e) in batch.enumerated() {
-            for id in searched[b].prefix(options.lmTopK) {
+            for id in retrieved[b].prefix(options.lmTopK) {
                 var chunk = id
                 if options.oracleShare > 0, !e.goldChunks.isEmpty, state.rng.bernoulli(options.oracleShare) {
                     chunk = e.goldChunks[state.rng.int(below: e.goldChunks.count)]

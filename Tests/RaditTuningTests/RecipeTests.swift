@@ -1,0 +1,60 @@
+import Foundation
+import RaditTestSupport
+import RaditTensor
+@testable import RaditTuning
+import XCTest
+
+/// An LM-ft recorder around the toy LM: every training batch it was given.
+final class RecordingLM: LMTrainer {
+    let inner: ToyLM
+    var batches: [[PromptAnswer]] = []
+    init(_ inner: ToyLM) { self.inner = inner }
+    var checkpointIdentity: String { inner.checkpointIdentity }
+    func score(_ pairs: [PromptAnswer]) throws -> [AnswerLogProb] { try inner.score(pairs) }
+    func trainStep(_ batch: [PromptAnswer], learningRate: Float) throws -> LMStepReport {
+        batches.append(batch)
+        return try inner.trainStep(batch, learningRate: learningRate)
+    }
+}
+
+/// RA-DIT's recipe (`cached`): LM-ft trains on the base retriever's top-k at every step,
+/// while R-ft moves the query encoder.
+final class RecipeTests: XCTestCase {
+    func testCachedLMChunksAreTheBaseRetrieversTopKAtEveryStep() throws {
+        let kb = ToyKB()
+        let (toy, enc, index) = try toyModels(kb)
+        let lm = RecordingLM(toy)
+        var o = TuningOptions()
+        o.schedule = .cached
+        o.steps = 12
+        o.batchSize = 3
+        o.candidates = 5
+        o.lmTopK = 3
+        o.objective = RetrieverObjective(kind: .lsr, scoreMode: .prob, retrieverTemperature: 0.1, lmTemperature: 0.01)
+        o.retrieverRate = .constant(peak: 0.5)
+        o.lmRate = .constant(peak: 0.1)
+        let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: kb.train,
+                              template: PromptFormat())
+        let (_, base, _) = try toyModels(kb) // same seed: the base query encoder
+        let baseTop = try index.search(try base.embed(kb.train.map(\.question)), k: o.lmTopK).ids
+        let position = Dictionary(uniqueKeysWithValues: kb.train.enumerated().map { ($1.question, $0) })
+        try t.run()
+        XCTAssertEqual(lm.batches.count, o.steps)
+        // The moving retriever really moved: its top-k now differs for some question.
+        let nowTop = try index.search(try enc.embed(kb.train.map(\.question)), k: o.lmTopK).ids
+        XCTAssertNotEqual(nowTop, baseTop, "R-ft did not change the retriever; the test would prove nothing")
+        for (step, batch) in lm.batches.enumerated() {
+            var expected: [PromptAnswer] = []
+            var seen: [String] = []
+            for pair in batch {
+                let q = kb.train.first { pair.prompt.hasSuffix("Question: \($0.question)\nAnswer:") }!
+                if seen.contains(q.question) { continue }
+                seen.append(q.question)
+                expected += baseTop[position[q.question]!].map {
+                    PromptFormat().pair(question: q.question, chunk: kb.chunks[$0], answer: q.target)
+                }
+            }
+            XCTAssertEqual(batch, expected, "step \(step)")
+        }
+    }
+}
