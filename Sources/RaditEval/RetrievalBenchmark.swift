@@ -1,6 +1,5 @@
 import RaditBase
 import RaditData
-import RaditIndex
 
 /// One retriever's mean metrics over a dataset's questions.
 public struct RetrievalRow: Sendable, Equatable {
@@ -123,27 +122,5 @@ public struct RetrievalBenchmark: Sendable {
             return n > 0 ? s / Double(n) : .nan
         }
         return RetrievalRow(retriever: retriever, values: values, goldQueries: gold, answerQueries: answered)
-    }
-
-    /// BM25 rankings of every question over the corpus (title + text).
-    public func bm25Rankings(_ dataset: Dataset, parameters: BM25Parameters = BM25Parameters(),
-                             tokenizer: WordTokenizer = WordTokenizer(), threads: Int = 1,
-                             progress: ProgressHandler = silentProgress) -> [[Int]] {
-        let index = BM25Index(documents: dataset.corpus.indexedTexts, parameters: parameters,
-                              tokenizer: tokenizer, threads: threads, progress: progress)
-        let result = index.search(dataset.queries.examples.map(\.question), k: depth)
-        _ = progress(ProgressEvent(stage: "bm25-search", done: result.queryCount, total: result.queryCount, unit: "queries"))
-        return (0..<result.queryCount).map(result.row)
-    }
-
-    /// Dense rankings with an embedder (passages: title + text); `queryEmbedder` (a tuned
-    /// query encoder) replaces it on the query side when given.
-    public func denseRankings(_ dataset: Dataset, embedder: any TextEmbedder, queryEmbedder: (any TextEmbedder)? = nil,
-                              batchSize: Int = 64, progress: ProgressHandler = silentProgress) throws -> [[Int]] {
-        let retriever = try DenseRetriever(embedder: embedder, queryEmbedder: queryEmbedder,
-                                           passages: dataset.corpus.indexedTexts, batchSize: batchSize, progress: progress)
-        let result = try retriever.search(dataset.queries.examples.map(\.question), k: depth, batchSize: batchSize)
-        _ = progress(ProgressEvent(stage: "dense-search", done: result.queryCount, total: result.queryCount, unit: "queries"))
-        return (0..<result.queryCount).map(result.row)
     }
 }

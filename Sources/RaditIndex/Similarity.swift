@@ -1,39 +1,28 @@
-/// Inner product of two Float vectors of length n, 16 lanes at a time (two SIMD8
-/// accumulators keep the adds independent).
+import RaditSIMD
+
+/// Inner product of two Float vectors of length n, at the CPU's vector width (RaditSIMD).
 @inline(__always)
 func innerProduct(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
-    var i = 0
-    while i + 16 <= n {
-        acc0 += ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        acc1 += ra.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self)
-            * rb.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self)
-        i += 16
-    }
-    var s = (acc0 + acc1).sum()
-    while i < n { s += a[i] * b[i]; i += 1 }
+    radit_dot(a, b, n)
+}
+
+/// Squared Euclidean distance of two Float vectors of length n (RaditSIMD).
+@inline(__always)
+func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    radit_l2sq(a, b, n)
+}
+
+/// Naive twin of `innerProduct`, summed in Double.
+func innerProductNaive(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
+    var s = 0.0
+    for i in 0..<n { s += Double(a[i]) * Double(b[i]) }
     return s
 }
 
-/// Squared Euclidean distance of two Float vectors of length n.
-@inline(__always)
-func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-    var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
-    var i = 0
-    while i + 16 <= n {
-        let d0 = ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            - rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-        let d1 = ra.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self)
-            - rb.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self)
-        acc0 += d0 * d0
-        acc1 += d1 * d1
-        i += 16
-    }
-    var s = (acc0 + acc1).sum()
-    while i < n { let t = a[i] - b[i]; s += t * t; i += 1 }
+/// Naive twin of `squaredDistance`, summed in Double.
+func squaredDistanceNaive(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
+    var s = 0.0
+    for i in 0..<n { let d = Double(a[i]) - Double(b[i]); s += d * d }
     return s
 }
 

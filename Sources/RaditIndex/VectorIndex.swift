@@ -49,6 +49,7 @@ public enum IndexError: RaditError, Equatable {
     case negativeK(Int)
     case invalidSetting(name: String, value: String, reason: String)
     case storedValue(file: String, key: String, expected: String, found: String)
+    case idOutOfRange(id: Int, count: Int)
 
     public var message: String {
         switch self {
@@ -60,6 +61,8 @@ public enum IndexError: RaditError, Equatable {
             return "index setting \(name)=\(value) is invalid: \(reason)"
         case let .storedValue(file, key, expected, found):
             return "\(file): attribute '\(key)' is '\(found)', expected \(expected); the file was not written by this Radit version or is damaged"
+        case let .idOutOfRange(id, count):
+            return "id \(id) is not in the index (ids are 0..<\(count)); the id does not come from this index"
         }
     }
 }
@@ -74,15 +77,8 @@ public protocol VectorIndex: Sendable {
     mutating func add(_ vectors: Tensor<Float>) throws(IndexError)
     /// The k best stored vectors for each query (Nq, D), padded with −1.
     func search(_ queries: Tensor<Float>, k: Int) throws(IndexError) -> SearchResult
-}
-
-/// Text → embedding, the seam through which encoders (MiniLM, a remote embeddings API)
-/// plug into dense retrieval without RaditIndex depending on them.
-public protocol TextEmbedder {
-    /// D.
-    var dimension: Int { get }
-    /// (N, D) embeddings of the texts, in order.
-    func embed(_ texts: [String]) throws -> Tensor<Float>
+    /// The stored vector (D) of `id` (FAISS `reconstruct`).
+    func reconstruct(_ id: Int) throws(IndexError) -> [Float]
 }
 
 extension VectorIndex {

@@ -1,3 +1,4 @@
+import RaditSIMD
 import RaditTensor
 
 /// Which GELU (Hendrycks & Gimpel 2016) formula to use.
@@ -18,7 +19,7 @@ public func geluForward<S: BLASScalar>(
     out: UnsafeMutablePointer<S>, input: UnsafePointer<S>, count: Int, approximation: GeluApproximation
 ) {
     if S.self == Float.self {
-        geluForwardFloat(asFloat(out), asFloat(input), count, approximation)
+        radit_gelu_forward(asFloat(out), asFloat(input), count, approximation == .exact ? 1 : 0)
         return
     }
     switch approximation {
@@ -44,7 +45,7 @@ public func geluBackward<S: BLASScalar>(
     count: Int, approximation: GeluApproximation
 ) {
     if S.self == Float.self {
-        geluBackwardFloat(asFloat(dInput), asFloat(dOut), asFloat(input), count, approximation)
+        radit_gelu_backward(asFloat(dInput), asFloat(dOut), asFloat(input), count, approximation == .exact ? 1 : 0)
         return
     }
     switch approximation {
@@ -106,14 +107,7 @@ public func geluBackwardNaive<S: BLASScalar>(
 @inlinable
 public func siluForward<S: BLASScalar>(out: UnsafeMutablePointer<S>, input: UnsafePointer<S>, count: Int) {
     if S.self == Float.self {
-        let o = asFloat(out), x = asFloat(input)
-        var i = 0
-        while i < count {
-            let n = min(8, count - i)
-            let v = loadPartial(x + i, n)
-            storePartial(v / (1 + expVec(-v)), o + i, n)
-            i += 8
-        }
+        radit_silu_forward(asFloat(out), asFloat(input), count)
         return
     }
     for i in 0..<count {
@@ -128,15 +122,7 @@ public func siluBackward<S: BLASScalar>(
     dInput: UnsafeMutablePointer<S>, dOut: UnsafePointer<S>, input: UnsafePointer<S>, count: Int
 ) {
     if S.self == Float.self {
-        let dx = asFloat(dInput), g = asFloat(dOut), xs = asFloat(input)
-        var i = 0
-        while i < count {
-            let n = min(8, count - i)
-            let x = loadPartial(xs + i, n)
-            let s = 1 / (1 + expVec(-x))
-            storePartial(loadPartial(dx + i, n) + loadPartial(g + i, n) * s * (1 + x * (1 - s)), dx + i, n)
-            i += 8
-        }
+        radit_silu_backward(asFloat(dInput), asFloat(dOut), asFloat(input), count)
         return
     }
     for i in 0..<count {
@@ -174,14 +160,7 @@ public func swigluForward<S: BLASScalar>(
     out: UnsafeMutablePointer<S>, gate: UnsafePointer<S>, up: UnsafePointer<S>, count: Int
 ) {
     if S.self == Float.self {
-        let o = asFloat(out), gs = asFloat(gate), us = asFloat(up)
-        var i = 0
-        while i < count {
-            let n = min(8, count - i)
-            let g = loadPartial(gs + i, n)
-            storePartial(g / (1 + expVec(-g)) * loadPartial(us + i, n), o + i, n)
-            i += 8
-        }
+        radit_swiglu_forward(asFloat(out), asFloat(gate), asFloat(up), count)
         return
     }
     for i in 0..<count {
@@ -196,17 +175,8 @@ public func swigluBackward<S: BLASScalar>(
     dGate: UnsafeMutablePointer<S>?, dUp: UnsafeMutablePointer<S>?, dOut: UnsafePointer<S>,
     gate: UnsafePointer<S>, up: UnsafePointer<S>, count: Int
 ) {
-    if S.self == Float.self, let dGate, let dUp {
-        let dg = asFloat(dGate), du = asFloat(dUp), d = asFloat(dOut), gs = asFloat(gate), us = asFloat(up)
-        var i = 0
-        while i < count {
-            let n = min(8, count - i)
-            let g = loadPartial(gs + i, n), dy = loadPartial(d + i, n)
-            let s = 1 / (1 + expVec(-g))
-            storePartial(loadPartial(du + i, n) + dy * g * s, du + i, n)
-            storePartial(loadPartial(dg + i, n) + dy * loadPartial(us + i, n) * s * (1 + g * (1 - s)), dg + i, n)
-            i += 8
-        }
+    if S.self == Float.self {
+        radit_swiglu_backward(dGate.map { asFloat($0) }, dUp.map { asFloat($0) }, asFloat(dOut), asFloat(gate), asFloat(up), count)
         return
     }
     for i in 0..<count {
@@ -242,62 +212,4 @@ public func swigluBackwardNaive<S: BLASScalar>(
             dGate[i] += one
         }
     }
-}
-
-/// Float fast path of `geluForward`: tanh through the vector exp
-/// (`tanh u = 1 − 2 / (1 + e^{2u})`), erf through `erfVec`.
-@inlinable
-func geluForwardFloat(_ out: UnsafeMutablePointer<Float>, _ input: UnsafePointer<Float>, _ count: Int,
-                      _ approximation: GeluApproximation) {
-    let one = Vec(repeating: 1), two = Vec(repeating: 2), half = Vec(repeating: 0.5)
-    let k = Vec(repeating: Float(geluTanhK)), c = Vec(repeating: 0.044715), r = Vec(repeating: Float(invSqrt2))
-    @inline(__always) func tanhForm(_ x: Vec) -> Vec {
-        let u: Vec = k * (x + c * x * x * x)
-        let t: Vec = one - two / (one + expVec(two * u))
-        return half * x * (one + t)
-    }
-    @inline(__always) func erfForm(_ x: Vec) -> Vec {
-        half * x * (one + erfVec(x * r))
-    }
-    var i = 0
-    switch approximation {
-    case .tanh:
-        while i + 8 <= count { storeVec(tanhForm(loadVec(input + i)), out + i); i += 8 }
-        if i < count { storePartial(tanhForm(loadPartial(input + i, count - i)), out + i, count - i) }
-    case .exact:
-        while i + 8 <= count { storeVec(erfForm(loadVec(input + i)), out + i); i += 8 }
-        if i < count { storePartial(erfForm(loadPartial(input + i, count - i)), out + i, count - i) }
-    }
-}
-
-/// Float fast path of `geluBackward`.
-@inlinable
-func geluBackwardFloat(_ dInput: UnsafeMutablePointer<Float>, _ dOut: UnsafePointer<Float>, _ input: UnsafePointer<Float>,
-                       _ count: Int, _ approximation: GeluApproximation) {
-    let one = Vec(repeating: 1), two = Vec(repeating: 2), half = Vec(repeating: 0.5)
-    let k = Vec(repeating: Float(geluTanhK)), c = Vec(repeating: 0.044715), c3 = Vec(repeating: 3 * 0.044715)
-    let r = Vec(repeating: Float(invSqrt2)), p = Vec(repeating: Float(invSqrt2Pi))
-    @inline(__always) func tanhDerivative(_ x: Vec) -> Vec {
-        let x2: Vec = x * x
-        let u: Vec = k * (x + c * x2 * x)
-        let t: Vec = one - two / (one + expVec(two * u))
-        let left: Vec = half * (one + t)
-        let sech2: Vec = one - t * t
-        let inner: Vec = k * (one + c3 * x2)
-        return left + half * x * sech2 * inner
-    }
-    @inline(__always) func erfDerivative(_ x: Vec) -> Vec {
-        let cdf: Vec = half * (one + erfVec(x * r))
-        let pdf: Vec = p * expVec(-half * x * x)
-        return cdf + x * pdf
-    }
-    @inline(__always) func step(_ i: Int, _ n: Int) {
-        let x = loadPartial(input + i, n)
-        let d: Vec = approximation == .tanh ? tanhDerivative(x) : erfDerivative(x)
-        let g: Vec = loadPartial(dOut + i, n) * d
-        storePartial(loadPartial(dInput + i, n) + g, dInput + i, n)
-    }
-    var i = 0
-    while i + 8 <= count { step(i, 8); i += 8 }
-    if i < count { step(i, count - i) }
 }

@@ -1,3 +1,4 @@
+import RaditSIMD
 import RaditTensor
 
 /// AdamW hyper-parameters (Loshchilov & Hutter 2019, decoupled weight decay), PyTorch
@@ -38,6 +39,11 @@ public func adamWUpdate<S: BLASScalar>(
     let decay = S(1 - lr * weightDecay)
     let stepSize = S(lr / bc1)
     let invSqrtBc2 = S(1 / bc2.squareRoot())
+    if S.self == Float.self {
+        radit_adamw(asFloat(params), asFloat(grads), asFloat(m), asFloat(v), count, Float(decay), Float(stepSize),
+                    Float(invSqrtBc2), Float(beta1), Float(beta2), Float(eps))
+        return
+    }
     let b1 = S(beta1), b2 = S(beta2), e = S(eps)
     let c1 = 1 - b1, c2 = 1 - b2
     for i in 0..<count {

@@ -1,3 +1,4 @@
+import RaditSIMD
 import RaditTensor
 
 // Scaled dot-product self-attention (Vaswani et al. 2017) with grouped-query heads
@@ -59,17 +60,8 @@ public func attentionForward<S: BLASScalar>(
 @inlinable
 func maskedSoftmaxRow<S: BLASScalar>(_ row: UnsafeMutablePointer<S>, count: Int, limit: Int, mask: UnsafePointer<UInt8>?) {
     if S.self == Float.self {
-        // −∞ marks hidden keys; the vector exp maps it to exactly 0.
-        let r = asFloat(row)
-        if let mask { for j in 0..<limit where mask[j] == 0 { r[j] = -Float.infinity } }
-        let m = maxFloat(r, count: limit)
-        if m == -Float.infinity {
-            r.update(repeating: 0, count: count)
-            return
-        }
-        let sum = expShiftedSum(r, r, count: limit, shift: m)
-        scaleFloat(r, count: limit, by: 1 / sum)
-        if limit < count { (r + limit).update(repeating: 0, count: count - limit) }
+        // Fused: mask, max, exp-sum and normalise in one vector call per row.
+        radit_softmax_masked_row(asFloat(row), count, limit, mask)
         return
     }
     var m = -S.infinity

@@ -1,3 +1,4 @@
+import RaditSIMD
 import RaditTensor
 
 /// Cross-entropy from logits with an ignore mask: a negative target (PyTorch uses −100)
@@ -48,14 +49,7 @@ public func crossEntropyBackward<S: BLASScalar>(
         let x = logits + r * vocab, dx = dLogits + r * vocab
         let lse = logSumExp(x, count: vocab)
         if S.self == Float.self {
-            let xf = asFloat(x), dxf = asFloat(dx)
-            let gv = Vec(repeating: Float(g)), lv = Vec(repeating: Float(lse))
-            var c = 0
-            while c < vocab {
-                let n = min(8, vocab - c)
-                storePartial(loadPartial(dxf + c, n) + gv * expVec(loadPartial(xf + c, n) - lv), dxf + c, n)
-                c += 8
-            }
+            radit_exp_shifted_axpy(asFloat(dx), asFloat(x), vocab, Float(lse), Float(g))
         } else {
             for c in 0..<vocab { dx[c] += g * S.exp(x[c] - lse) }
         }

@@ -1,3 +1,4 @@
+import RaditSIMD
 import RaditTensor
 
 /// Layer normalisation (Ba et al. 2016) over the last dimension:
@@ -10,6 +11,11 @@ public func layerNormForward<S: BLASScalar>(
     rows: Int, dim: Int, eps: S
 ) {
     // input, out (N, C); weight, bias (C); mean, rstd (N)
+    if S.self == Float.self {
+        radit_layernorm_forward(asFloat(out), asFloat(mean), asFloat(rstd), asFloat(input), asFloat(weight),
+                                bias.map { asFloat($0) }, rows, dim, Float(eps))
+        return
+    }
     let invC = 1 / S(dim)
     for r in 0..<rows {
         let x = input + r * dim, y = out + r * dim
@@ -38,6 +44,11 @@ public func layerNormBackward<S: BLASScalar>(
     dOut: UnsafePointer<S>, input: UnsafePointer<S>, weight: UnsafePointer<S>,
     mean: UnsafePointer<S>, rstd: UnsafePointer<S>, rows: Int, dim: Int
 ) {
+    if S.self == Float.self {
+        radit_layernorm_backward(dInput.map { asFloat($0) }, dWeight.map { asFloat($0) }, dBias.map { asFloat($0) },
+                                 asFloat(dOut), asFloat(input), asFloat(weight), asFloat(mean), asFloat(rstd), rows, dim)
+        return
+    }
     let invC = 1 / S(dim)
     for r in 0..<rows {
         let x = input + r * dim, g = dOut + r * dim

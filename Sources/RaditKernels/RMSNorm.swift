@@ -1,3 +1,4 @@
+import RaditSIMD
 import RaditTensor
 
 /// RMS normalisation (Zhang & Sennrich 2019), as in Llama:
@@ -8,6 +9,10 @@ public func rmsNormForward<S: BLASScalar>(
     input: UnsafePointer<S>, weight: UnsafePointer<S>, rows: Int, dim: Int, eps: S
 ) {
     // input, out (N, C); weight (C); rstd (N)
+    if S.self == Float.self {
+        radit_rmsnorm_forward(asFloat(out), asFloat(rstd), asFloat(input), asFloat(weight), rows, dim, Float(eps))
+        return
+    }
     let invC = 1 / S(dim)
     for r in 0..<rows {
         let x = input + r * dim, y = out + r * dim
@@ -27,6 +32,11 @@ public func rmsNormBackward<S: BLASScalar>(
     dOut: UnsafePointer<S>, input: UnsafePointer<S>, weight: UnsafePointer<S>,
     rstd: UnsafePointer<S>, rows: Int, dim: Int
 ) {
+    if S.self == Float.self {
+        radit_rmsnorm_backward(dInput.map { asFloat($0) }, dWeight.map { asFloat($0) }, asFloat(dOut), asFloat(input),
+                               asFloat(weight), asFloat(rstd), rows, dim)
+        return
+    }
     let invC = 1 / S(dim)
     for r in 0..<rows {
         let x = input + r * dim, g = dOut + r * dim

@@ -1,14 +1,11 @@
+import RaditSIMD
 import RaditTensor
 
 /// Row-wise softmax: `out (N, C) = exp(x − max) / Σ exp(x − max)`. `out` may equal `input`.
 @inlinable
 public func softmaxForward<S: BLASScalar>(out: UnsafeMutablePointer<S>, input: UnsafePointer<S>, rows: Int, cols: Int) {
     if S.self == Float.self {
-        for r in 0..<rows {
-            let x = asFloat(input + r * cols), y = asFloat(out + r * cols)
-            let sum = expShiftedSum(y, x, count: cols, shift: maxFloat(x, count: cols))
-            scaleFloat(y, count: cols, by: 1 / sum)
-        }
+        radit_softmax_rows(asFloat(out), asFloat(input), rows, cols)
         return
     }
     for r in 0..<rows {
@@ -59,14 +56,8 @@ public func logSoftmaxBackward<S: BLASScalar>(
         var s: S = 0
         for c in 0..<cols { s += g[c] }
         if S.self == Float.self {
-            let yf = asFloat(y), gf = asFloat(g), dxf = asFloat(dx), sv = Vec(repeating: Float(s))
-            var c = 0
-            while c < cols {
-                let n = min(8, cols - c)
-                let d = loadPartial(dxf + c, n) + loadPartial(gf + c, n) - expVec(loadPartial(yf + c, n)) * sv
-                storePartial(d, dxf + c, n)
-                c += 8
-            }
+            for c in 0..<cols { dx[c] += g[c] }
+            radit_exp_shifted_axpy(asFloat(dx), asFloat(y), cols, 0, -Float(s))
             continue
         }
         for c in 0..<cols { dx[c] += g[c] - S.exp(y[c]) * s }

@@ -1,7 +1,9 @@
 import Foundation
 import RaditBase
+import RaditIndex
 import RaditKernels
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 
 /// Where LM-ft instances come from.
@@ -10,6 +12,9 @@ public enum LMInstanceSource: String, Sendable, CaseIterable, Codable {
     case retrieved
     /// Prebuilt instances (RAFT: oracle + distractors, CoT answer), one list per example.
     case raft
+    /// DSF, the domain-specific fine-tuning baseline of RAFT Table 1: question → answer in
+    /// the closed-book template, no document in any prompt.
+    case dsf
 }
 
 /// What the tuner does; RaditExperiments fills it from the `[train]` section.
@@ -66,6 +71,8 @@ public enum TuningError: RaditError, Equatable {
     case emptyTrainingSet
     case invalidOption(key: String, reason: String)
     case missingRAFTInstances(exampleCount: Int, instanceLists: Int)
+    /// Training questions that are also questions of the evaluation split (normalised text).
+    case evaluationQuestionInTraining(split: String, count: Int, examples: [String])
     /// The progress handler answered `.stop` during evaluation.
     case stopped(stage: String)
 
@@ -77,6 +84,8 @@ public enum TuningError: RaditError, Equatable {
             return "\(key): \(reason)"
         case let .missingRAFTInstances(n, m):
             return "train.lm_source = \"raft\" needs one instance list per training example: got \(m) lists for \(n) examples"
+        case let .evaluationQuestionInTraining(split, count, examples):
+            return "\(count) training question(s) are also \(split) questions (same text after normalisation), e.g. \(examples.joined(separator: "; ")): a run never trains on what it is evaluated on; remove them from the training data or split the data by question"
         case let .stopped(stage):
             return "\(stage): stopped on request before it finished"
         }
@@ -89,7 +98,8 @@ public final class DualTuner {
     public let options: TuningOptions
     public let lm: LMTrainer
     public let encoder: QueryEncoder
-    public let index: ChunkIndex
+    /// The document vectors (frozen), searched with the query encoder's embeddings.
+    public let index: any VectorIndex
     public let chunks: ChunkTexts
     public let train: [QAExample]
     public let scorer: CachedScorer
@@ -97,7 +107,7 @@ public final class DualTuner {
     public let raftInstances: [[PromptAnswer]]
     public var state: TuningState
 
-    public init(options: TuningOptions, lm: LMTrainer, encoder: QueryEncoder, index: ChunkIndex,
+    public init(options: TuningOptions, lm: LMTrainer, encoder: QueryEncoder, index: any VectorIndex,
                 chunks: ChunkTexts, train: [QAExample], template: PromptFormat,
                 cache: ScoreCache = ScoreCache(), raftInstances: [[PromptAnswer]] = []) throws {
         guard !train.isEmpty else { throw TuningError.emptyTrainingSet }
@@ -147,7 +157,7 @@ public final class DualTuner {
         for start in stride(from: 0, to: train.count, by: max(1, options.batchSize)) {
             let batch = Array(train[start..<min(train.count, start + max(1, options.batchSize))])
             let q = try encoder.embed(batch.map(\.question)) // (B, D)
-            let (_, ids) = try index.search(q, k: options.candidates)
+            let ids = try search(q)
             let lm = try scorePairs(batch, ids)
             for b in batch.indices { fixed.append(FixedCandidates(ids: ids[b], lm: lm[b])) }
             if progress(ProgressEvent(stage: "lsr-targets", done: fixed.count, total: train.count, unit: "questions")) == .stop {
@@ -155,6 +165,12 @@ public final class DualTuner {
             }
         }
         state.fixed = fixed
+    }
+
+    /// The K candidates of each query embedding (B, D): (B) lists of chunk ids, best first.
+    func search(_ q: Tensor<Float>) throws -> [[Int]] {
+        let r = try index.search(q, k: options.candidates)
+        return (0..<r.queryCount).map(r.row)
     }
 
     /// LM scores of (example, chunk) pairs through the cache: (B, K).
@@ -188,7 +204,7 @@ public final class DualTuner {
         var q = Tensor<Float>(shape: [0, encoder.dimension])
         if needSearch {
             q = try encoder.embed(queries) // (B, D)
-            searched = try index.search(q, k: options.candidates).ids
+            searched = try search(q)
         }
         if doR {
             let before = scorer.counts.scored
@@ -223,7 +239,7 @@ public final class DualTuner {
         var loss = 0.0
         var flat = 0
         if options.objective.kind == .contrastive {
-            loss = contrastiveStep(batch: batch, queries: q, searched: searched, dq: &dq)
+            loss = try contrastiveStep(batch: batch, queries: q, searched: searched, dq: &dq)
         } else {
             let candidates = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
             let lm = try state.fixed.map { f in batchIndex.map { f[$0].lm } } ?? scorePairs(batch, candidates)
@@ -233,7 +249,7 @@ public final class DualTuner {
                     continue
                 }
                 let qb = q.row(b)
-                let vectors = candidates[b].flatMap(index.vector) // (K, D)
+                let vectors = try candidates[b].flatMap { try index.reconstruct($0) } // (K, D)
                 let s = candidates[b].indices.map { c in
                     (0..<D).reduce(0.0) { $0 + Double(qb[$1]) * Double(vectors[c * D + $1]) }
                 }
@@ -258,7 +274,7 @@ public final class DualTuner {
     /// In-batch DPR over the queries that have a gold chunk: positive = the first gold chunk,
     /// negatives = the retrieved non-gold chunks of the whole batch. Adds into `dq`.
     func contrastiveStep(batch: [QAExample], queries q: Tensor<Float>, searched: [[Int]],
-                         dq: inout Tensor<Float>) -> Double {
+                         dq: inout Tensor<Float>) throws -> Double {
         let D = encoder.dimension
         let rows = batch.indices.filter { !batch[$0].goldChunks.isEmpty }
         guard !rows.isEmpty else { return 0 }
@@ -267,7 +283,8 @@ public final class DualTuner {
         for b in rows { for id in searched[b] where !golds.contains(id) && !negativeIDs.contains(id) { negativeIDs.append(id) } }
         let queries = rows.flatMap { q.row($0) } // (B', D)
         // Candidates (B' + M, D): each query's positive first, then the hard negatives.
-        let candidates = rows.flatMap { index.vector(batch[$0].goldChunks[0]) } + negativeIDs.flatMap(index.vector)
+        let candidates = try rows.flatMap { try index.reconstruct(batch[$0].goldChunks[0]) }
+            + negativeIDs.flatMap { try index.reconstruct($0) }
         var dRows = [Float](repeating: 0, count: rows.count * D) // (B', D)
         let loss = queries.withUnsafeBufferPointer { qp in
             candidates.withUnsafeBufferPointer { cp in
@@ -292,6 +309,10 @@ public final class DualTuner {
     /// base retriever's contexts.
     func lmInstances(batchIndex: [Int], batch: [QAExample], searched: [[Int]]) -> [PromptAnswer] {
         if options.lmSource == .raft { return batchIndex.flatMap { raftInstances[$0] } }
+        if options.lmSource == .dsf {
+            return batch.map { PromptAnswer(prompt: scorer.template.closedBookPrompt(question: $0.question),
+                                            answer: scorer.template.completion($0.target)) }
+        }
         let retrieved = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
         var out: [PromptAnswer] = []
         for (b, e) in batch.enumerated() {

@@ -34,7 +34,7 @@ public enum Evaluation {
         var recall: [Int: Double] = [:]
         let withGold = examples.filter { !$0.goldChunks.isEmpty }
         if let kMax = recallAt.max(), !withGold.isEmpty {
-            let (_, ids) = try reader.retrieve(withGold.map(\.question), k: min(kMax, reader.index.count))
+            let (_, ids) = try reader.retrieve(withGold.map(\.question), k: min(kMax, reader.retriever.count))
             // The retrieval benchmark's own metric, over chunk positions as ids.
             let rankings = ids.map { $0.map(String.init) }
             let grades = withGold.map { e in Dictionary(e.goldChunks.map { (String($0), 1) }, uniquingKeysWith: max) }

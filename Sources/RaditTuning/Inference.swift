@@ -1,4 +1,5 @@
 import Foundation
+import RaditRetrieval
 import RaditTensor
 
 /// How a question is answered at evaluation time (DESIGN §4, "Inference").
@@ -53,16 +54,14 @@ public func answerMixture(logProbs: [[Double]], retrieverScores s: [Double], tem
 public final class RetrievalReader {
     public let generator: AnswerGenerator
     public let scorer: CachedScorer
-    public let encoder: QueryEncoder
-    public let index: ChunkIndex
+    /// The current retriever (during a run: the tuned query encoder over the frozen index).
+    public let retriever: any Retriever
     public let chunks: ChunkTexts
 
-    public init(generator: AnswerGenerator, scorer: CachedScorer, encoder: QueryEncoder,
-                index: ChunkIndex, chunks: ChunkTexts) {
+    public init(generator: AnswerGenerator, scorer: CachedScorer, retriever: any Retriever, chunks: ChunkTexts) {
         self.generator = generator
         self.scorer = scorer
-        self.encoder = encoder
-        self.index = index
+        self.retriever = retriever
         self.chunks = chunks
     }
 
@@ -70,9 +69,9 @@ public final class RetrievalReader {
 
     /// Top-k ids and scores for each question: (Nq, k).
     public func retrieve(_ questions: [String], k: Int) throws -> (scores: [[Double]], ids: [[Int]]) {
-        let q = try encoder.embed(questions) // (Nq, D)
-        let (s, ids) = try index.search(q, k: k)
-        return ((0..<questions.count).map { i in s.row(i).map(Double.init) }, ids)
+        let r = try retriever.search(questions, k: k)
+        let hits = (0..<r.queryCount).map(r.hits)
+        return (hits.map { $0.map { Double($0.score) } }, hits.map { $0.map(\.id) })
     }
 
     public func answer(_ examples: [QAExample], options: InferenceOptions) throws -> [Prediction] {

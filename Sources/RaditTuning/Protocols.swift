@@ -1,7 +1,8 @@
 import RaditTensor
 
-// The engine talks to the LM and the retriever through these small protocols, so the same
-// loop drives the native Llama/BERT models, a remote LM, or the deterministic toys in tests.
+// The engine talks to the LM through these small protocols (and to the retriever through
+// RaditRetrieval's QueryEncoder and the index layer's VectorIndex), so the same loop drives
+// the native Llama/BERT models, a remote LM, or the deterministic toys in tests.
 
 /// One (prompt, answer) pair to score or train on; the answer is the continuation.
 public struct PromptAnswer: Sendable, Hashable {
@@ -77,27 +78,6 @@ public protocol MixtureGenerator: AnswerGenerator {
     var endOfAnswer: Set<Int> { get }
     /// The text of generated tokens (end tokens dropped).
     func text(_ tokens: [Int]) -> String
-}
-
-/// The retriever's trainable side: the query encoder (Atlas/RA-DIT query-side tuning).
-public protocol QueryEncoder: AnyObject {
-    /// Embedding width D.
-    var dimension: Int { get }
-    /// Query embeddings, one row per query: (Nq, D).
-    func embed(_ queries: [String]) throws -> Tensor<Float>
-    /// Adds dL/d(parameters) given dL/d(embeddings) (Nq, D) for the same queries.
-    func backward(_ queries: [String], embeddingGradient: Tensor<Float>) throws
-    /// One optimizer step on the accumulated gradients, which are then cleared.
-    func step(learningRate: Float) throws
-}
-
-/// The searchable chunk embeddings (a dense index over the document encoder's vectors).
-public protocol ChunkIndex: AnyObject {
-    var count: Int { get }
-    /// Top-k by inner product for each query row: scores (Nq, k) descending, chunk ids.
-    func search(_ queries: Tensor<Float>, k: Int) throws -> (scores: Tensor<Float>, ids: [[Int]])
-    /// The stored vector of one chunk, (D); R-ft needs it for dL/dq = Σ_c dL/ds_c · d_c.
-    func vector(_ id: Int) -> [Float]
 }
 
 /// Where a checkpointed tensor lives in `ckpt-<step>.h5` (DESIGN §6).

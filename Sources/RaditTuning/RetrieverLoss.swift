@@ -1,29 +1,5 @@
 import Foundation
-import RaditModels
-
-/// The R-ft objective.
-public enum RetrieverLossKind: String, Sendable, CaseIterable, Codable {
-    /// LM-supervised retrieval: KL between p_R and p_LSR (direction configurable).
-    case lsr
-    /// EMDR²: −log Σ_c p_LM(y|c∘x) p_R(c|x).
-    case emdr
-    /// Supervised baseline: in-batch DPR with the retrieved non-gold chunks as hard negatives.
-    case contrastive
-}
-
-/// Numerically stable softmax of `x / temperature`.
-public func softmax(_ x: [Double], temperature: Double = 1) -> [Double] {
-    guard let m = x.map({ $0 / temperature }).max() else { return [] }
-    let e = x.map { Foundation.exp($0 / temperature - m) }
-    let z = e.reduce(0, +)
-    return e.map { $0 / z }
-}
-
-/// log Σ exp(x), stable.
-public func logSumExp(_ x: [Double]) -> Double {
-    guard let m = x.max(), m.isFinite else { return x.max() ?? -.infinity }
-    return m + Foundation.log(x.reduce(0) { $0 + Foundation.exp($1 - m) })
-}
+import RaditRetrieval
 
 /// Loss of one query over its K candidates and dL/ds for the K retriever scores s.
 public struct RetrieverLossValue: Sendable, Equatable {
@@ -33,7 +9,7 @@ public struct RetrieverLossValue: Sendable, Equatable {
 }
 
 /// The R-ft objective as configured: which loss, KL direction, LM score mode and the two
-/// temperatures. The losses themselves are the retriever layer's (RaditModels/Retriever).
+/// temperatures. The losses themselves are RaditRetrieval's.
 public struct RetrieverObjective: Sendable, Equatable {
     public var kind: RetrieverLossKind
     public var direction: KLDirection

@@ -5,9 +5,9 @@ import RaditData
 import RaditEval
 import RaditIndex
 import RaditModels
+import RaditRetrieval
 import RaditStore
 import RaditTensor
-import RaditText
 
 /// `radit bench …`: benchmarks.
 struct Bench: ParsableCommand {
@@ -110,34 +110,43 @@ struct BenchRetrieval: ParsableCommand {
         let bench = RetrievalBenchmark(ks: ks)
         var table = RetrievalTable(dataset: dataset.name, metrics: bench.metrics(for: dataset))
         var notes: [String] = []
-        var documentEmbedder: MiniLMEmbedder? = nil
+        var documentEncoder: SentenceEncoder<Float>? = nil
+        let questions = dataset.queries.examples.map(\.question)
 
         for retriever in chosen {
             switch retriever {
             case .bm25:
-                let rankings = bench.bm25Rankings(dataset, parameters: parameters,
-                                                  tokenizer: WordTokenizer(stopWords: stopWords ? WordTokenizer.englishStopWords : []),
-                                                  threads: threads, progress: progress.handle)
+                let bm25 = BM25Retriever(corpus: dataset.corpus, parameters: parameters,
+                                         tokenizer: WordTokenizer(stopWords: stopWords ? WordTokenizer.englishStopWords : []),
+                                         threads: threads, progress: progress.handle)
+                let rankings = try bm25.rankings(questions, k: bench.depth, batchSize: max(1, questions.count),
+                                                 progress: progress.handle, stage: "bm25-search")
                 table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "bm25"))
             case .dense:
-                guard let embedder = try loadEmbedder(model) else {
+                guard let encoder = try loadEncoder(model) else {
                     notes.append("dense: MiniLM encoder not available (no \(model)/config.json; run `make models`)")
                     continue
                 }
-                documentEmbedder = embedder
-                let rankings = try bench.denseRankings(dataset, embedder: embedder, batchSize: batchSize, progress: progress.handle)
+                documentEncoder = encoder
+                let dense = try DenseRetriever(corpus: dataset.corpus, documents: encoder, batchSize: batchSize,
+                                               progress: progress.handle)
+                let rankings = try dense.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress.handle,
+                                                  stage: "dense-search")
                 table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "dense"))
             case .denseTuned:
                 guard let path = queryEncoder else {
                     notes.append("dense-tuned: no tuned query encoder given (--query-encoder DIR)")
                     continue
                 }
-                guard let documents = try documentEmbedder ?? loadEmbedder(model), let queries = try loadEmbedder(path, tokenizerFrom: model) else {
+                guard let documents = try documentEncoder ?? loadEncoder(model),
+                      let queries = try loadEncoder(path, tokenizerFrom: documents) else {
                     notes.append("dense-tuned: encoder not available at \(path)")
                     continue
                 }
-                let rankings = try bench.denseRankings(dataset, embedder: documents, queryEmbedder: queries,
-                                                       batchSize: batchSize, progress: progress.handle)
+                let tuned = try DenseRetriever(corpus: dataset.corpus, documents: documents, queries: queries,
+                                               batchSize: batchSize, progress: progress.handle)
+                let rankings = try tuned.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress.handle,
+                                                  stage: "dense-search")
                 table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: "dense-tuned"))
             }
         }
@@ -158,18 +167,20 @@ struct BenchRetrieval: ParsableCommand {
         }
     }
 
-    /// MiniLM-family encoder from a folder, or nil when the folder has no model.
-    func loadEmbedder(_ directory: String, tokenizerFrom: String? = nil) throws -> MiniLMEmbedder? {
+    /// A BERT-family encoder from a folder through `SentenceEncoder`, or nil when the folder
+    /// has no model. A folder without its own tokenizer.json (a bare tuned encoder) reads
+    /// text as `tokenizerFrom` does.
+    func loadEncoder(_ directory: String, tokenizerFrom: SentenceEncoder<Float>? = nil) throws -> SentenceEncoder<Float>? {
         let dir = URL(fileURLWithPath: directory)
         guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("config.json").path) else { return nil }
-        let tokDir = FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokenizer.json").path)
-            ? dir : URL(fileURLWithPath: tokenizerFrom ?? directory)
-        var tokenizer = try Tokenizer(tokenizerJSON: tokDir.appendingPathComponent("tokenizer.json"))
-        let encoder = try BertEncoder<Float>.load(directory: dir)
-        // sentence-transformers runs all-MiniLM-L6-v2 with max_seq_length 256.
-        tokenizer.truncation = Truncation(maxLength: min(256, encoder.config.maxPositionEmbeddings))
-        tokenizer.padding = nil
-        return MiniLMEmbedder(encoder: encoder, tokenizer: tokenizer, batchSize: batchSize)
+        let encoder: SentenceEncoder<Float>
+        if let tokenizerFrom, !FileManager.default.fileExists(atPath: dir.appendingPathComponent("tokenizer.json").path) {
+            encoder = tokenizerFrom.with(encoder: try BertEncoder<Float>.load(directory: dir), name: dir.lastPathComponent)
+        } else {
+            encoder = try SentenceEncoder<Float>.load(directory: dir)
+        }
+        encoder.batchSize = min(batchSize, 32)
+        return encoder
     }
 
     /// `/results/retrieval`: metrics (M) and retrievers (R) as strings, values (R, M)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RaditData
+import RaditRetrieval
 
 extension RAITMode: ExpressibleByArgument {}
 
@@ -29,8 +30,8 @@ struct GenerateRAIT: ParsableCommand {
         let builder = try RAITBuilder(k: k, template: try PromptTemplate(template), mode: mode, goldShare: goldShare, seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let file = outURL.appendingPathComponent("rait.jsonl")
-        let ranker = BM25Ranker(corpus: input.dataset.corpus)
-        let summary = try builder.write(input.dataset.queries.examples, corpus: input.dataset.corpus, ranker: ranker,
+        let retriever = BM25Retriever(corpus: input.dataset.corpus)
+        let summary = try builder.write(input.dataset.queries.examples, corpus: input.dataset.corpus, retriever: retriever,
                                         to: file, progress: progress.handle)
         let instances = try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map {
             try JSONDecoder().decode(RAITInstance.self, from: Data($0.utf8))

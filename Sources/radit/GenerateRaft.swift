@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RaditData
+import RaditRetrieval
 
 extension DistractorSourceKind: ExpressibleByArgument {}
 extension RaftNoOracleAnswer: ExpressibleByArgument {}
@@ -100,8 +101,11 @@ struct GenerateRaft: ParsableCommand {
         let distractorSource: DistractorSource
         switch source {
         case .random: distractorSource = .random
-        case .bm25: distractorSource = .bm25
-        case .dense: distractorSource = .dense(try MiniLMEmbedder(directory: URL(fileURLWithPath: model)))
+        case .bm25: distractorSource = .retrieved(BM25Retriever(corpus: input.dataset.corpus), kind: .bm25)
+        case .dense:
+            let encoder = try SentenceEncoder<Float>.load(directory: URL(fileURLWithPath: model))
+            distractorSource = .retrieved(try DenseRetriever(corpus: input.dataset.corpus, documents: encoder,
+                                                             progress: progress.handle), kind: .dense)
         }
         let outURL = URL(fileURLWithPath: out)
         let file = outURL.appendingPathComponent("raft.jsonl")

@@ -74,7 +74,8 @@ struct Run: ParsableCommand {
         }
         let progress = ProgressRenderer()
         defer { progress.finish() }
-        guard let results = try experiment.execute(backend: NativeBackend(), root: root, progress: progress.handle) else {
+        let backend = NativeBackend(runsDirectory: experiment.directory.deletingLastPathComponent())
+        guard let results = try experiment.execute(backend: backend, root: root, progress: progress.handle) else {
             print("stopped; continue with: radit run --resume \(experiment.directory.path)")
             return
         }

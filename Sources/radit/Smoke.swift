@@ -1,7 +1,8 @@
 import ArgumentParser
 import RaditTensor
 
-/// `radit smoke`: proves the BLAS link works and shows which OpenBLAS is in use.
+/// `radit smoke`: proves the BLAS link works and shows which OpenBLAS and which SIMD path
+/// are in use (and refuses a RADIT_SIMD value the CPU cannot honour).
 struct Smoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check that BLAS and LAPACK are linked and compute correctly.")
@@ -19,5 +20,10 @@ struct Smoke: ParsableCommand {
         }
         print("BLAS ok: sgemm [2x3]·[3x2] = \(c.scalars); LAPACK ok: eig = \(w)")
         print("OpenBLAS: \(BLASThreads.configuration), threads=\(BLASThreads.count)")
+        let supported = SIMDPath.supported.map(\.rawValue).joined(separator: ", ")
+        if let refused = SIMDPath.refusedRequest {
+            throw ValidationError("RADIT_SIMD=\(refused) cannot run here (this CPU supports: \(supported)); unset it or pick one of those")
+        }
+        print("SIMD: \(SIMDPath.active.rawValue) (\(SIMDPath.active.lanes) Float lanes); supported here: \(supported)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import RaditData
+import RaditRetrieval
 import RaditTestSupport
 import XCTest
 
@@ -36,7 +37,7 @@ final class ExportTests: XCTestCase {
 
     func testPromptCompletionAndHashedSplits() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 200, seed: 6))
-        let rait = try RAITBuilder(k: 2, seed: 0).build(kb.examples(), corpus: kb.corpus, ranker: BM25Ranker(corpus: kb.corpus))
+        let rait = try RAITBuilder(k: 2, seed: 0).build(kb.examples(), corpus: kb.corpus, retriever: BM25Retriever(corpus: kb.corpus))
         let examples = rait.map { TrainingExample($0, system: nil) }
         let dir = Fixtures.temporaryDirectory("export-pc")
         let exporter = try FineTuningExporter(trainShare: 0.8, validationShare: 0.1, testShare: 0.1, seed: 1)
@@ -68,7 +69,7 @@ final class ExportTests: XCTestCase {
     func testHotpotQAExportsKeepEachQuestionInOneSplit() throws {
         let file = Fixtures.sharedData("hotpotqa_dev_distractor_sample100/hotpot_dev_distractor_sample100.json").path
         let data = try DatasetReader.read(file)
-        let rait = try RAITBuilder(k: 3, seed: 0).build(data.queries.examples, corpus: data.corpus, ranker: BM25Ranker(corpus: data.corpus))
+        let rait = try RAITBuilder(k: 3, seed: 0).build(data.queries.examples, corpus: data.corpus, retriever: BM25Retriever(corpus: data.corpus))
         let raft = try RaftBuilder(oracleProbability: 0.8, distractors: 4, seed: 0)
             .build(data.queries.examples, corpus: data.corpus, source: .random)
         // Several RAFT instances per question, as a multi-epoch RAFT set has (other seeds).

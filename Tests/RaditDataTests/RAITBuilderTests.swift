@@ -1,5 +1,6 @@
 import Foundation
 @testable import RaditData
+import RaditRetrieval
 import RaditTestSupport
 import XCTest
 
@@ -7,14 +8,14 @@ final class RAITBuilderTests: XCTestCase {
     func testSeparateInstancesFillTheRADITTemplate() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 200, seed: 2))
         let corpus = kb.corpus, examples = kb.examples(.train)
-        let ranker = BM25Ranker(corpus: corpus)
-        let instances = try RAITBuilder(k: 3, seed: 0).build(examples, corpus: corpus, ranker: ranker)
+        let ranker = BM25Retriever(corpus: corpus)
+        let instances = try RAITBuilder(k: 3, seed: 0).build(examples, corpus: corpus, retriever: ranker)
         XCTAssertEqual(instances.count, 3 * examples.count)
-        let top = try ranker.rank(examples.map(\.question), k: 3)
+        let top = try ranker.search(examples.map(\.question), k: 3)
         for (i, e) in examples.enumerated() {
             for j in 0..<3 {
                 let r = instances[3 * i + j]
-                let c = corpus[top[i][j].position]
+                let c = corpus[top.row(i)[j]]
                 XCTAssertEqual(r.rank, j)
                 XCTAssertEqual(r.chunkIDs, [c.id])
                 XCTAssertEqual(r.prompt + r.completion, "Background: \(c.text)\n\nQuestion: \(e.question)\nAnswer: \(e.answers[0])")
@@ -28,8 +29,8 @@ final class RAITBuilderTests: XCTestCase {
     func testGoldShareAndConcatMode() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 300, seed: 2))
         let corpus = kb.corpus, examples = kb.examples(.train)
-        let ranker = try DenseRanker(corpus: corpus, embedder: ToyEmbedder())
-        let always = try RAITBuilder(k: 2, mode: .concat, goldShare: 1, seed: 0).build(examples, corpus: corpus, ranker: ranker)
+        let ranker = try DenseRetriever(corpus: corpus, documents: ToyEmbedder())
+        let always = try RAITBuilder(k: 2, mode: .concat, goldShare: 1, seed: 0).build(examples, corpus: corpus, retriever: ranker)
         XCTAssertEqual(always.count, examples.count)
         for (r, e) in zip(always, examples) {
             XCTAssertEqual(r.chunkIDs.count, 2)
@@ -37,8 +38,8 @@ final class RAITBuilderTests: XCTestCase {
             XCTAssertNil(r.rank)
             XCTAssertTrue(r.prompt.contains(corpus[id: r.chunkIDs[0]]!.text + "\n\n" + corpus[id: r.chunkIDs[1]]!.text))
         }
-        let half = try RAITBuilder(k: 2, mode: .concat, goldShare: 0.5, seed: 0).build(examples, corpus: corpus, ranker: ranker)
-        let none = try RAITBuilder(k: 2, mode: .concat, goldShare: 0, seed: 0).build(examples, corpus: corpus, ranker: ranker)
+        let half = try RAITBuilder(k: 2, mode: .concat, goldShare: 0.5, seed: 0).build(examples, corpus: corpus, retriever: ranker)
+        let none = try RAITBuilder(k: 2, mode: .concat, goldShare: 0, seed: 0).build(examples, corpus: corpus, retriever: ranker)
         XCTAssertEqual(none.filter(\.goldContext).count, 0)
         let replaced = half.filter(\.goldContext).count
         // Gold is replaced only where retrieval missed it, in about half of those questions.
@@ -50,18 +51,18 @@ final class RAITBuilderTests: XCTestCase {
     func testWriteResumesAndEqualsBuild() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 150, seed: 1))
         let corpus = kb.corpus, examples = kb.examples()
-        let ranker = BM25Ranker(corpus: corpus)
+        let ranker = BM25Retriever(corpus: corpus)
         let builder = try RAITBuilder(k: 3, goldShare: 0.3, seed: 4)
         let url = Fixtures.temporaryDirectory("rait-resume").appendingPathComponent("rait.jsonl")
-        let first = try builder.write(examples, corpus: corpus, ranker: ranker, to: url, progress: { _ in .stop })
+        let first = try builder.write(examples, corpus: corpus, retriever: ranker, to: url, progress: { _ in .stop })
         XCTAssertFalse(first.complete)
-        let second = try builder.write(examples, corpus: corpus, ranker: ranker, to: url)
+        let second = try builder.write(examples, corpus: corpus, retriever: ranker, to: url)
         XCTAssertTrue(second.complete)
         XCTAssertEqual(first.written + second.written, 3 * examples.count)
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
             try JSONDecoder().decode(RAITInstance.self, from: Data($0.utf8))
         }
-        XCTAssertEqual(lines, try builder.build(examples, corpus: corpus, ranker: ranker))
+        XCTAssertEqual(lines, try builder.build(examples, corpus: corpus, retriever: ranker))
     }
 
     func testTemplatesAreConfigurableAndChecked() throws {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import RaditData
+import RaditRetrieval
 import RaditTestSupport
 import XCTest
 
@@ -55,9 +56,9 @@ final class RaftBuilderTests: XCTestCase {
         let corpus = kb.corpus
         let examples = kb.examples(.train)
         let builder = try RaftBuilder(oracleProbability: 0.5, distractors: 4, seed: 1)
-        let bm25 = BM25Ranker(corpus: corpus)
-        let dense = try DenseRanker(corpus: corpus, embedder: ToyEmbedder())
-        let all = try dense.rank(examples.map(\.question), k: corpus.count)
+        let bm25 = BM25Retriever(corpus: corpus)
+        let dense = try DenseRetriever(corpus: corpus, documents: ToyEmbedder())
+        let all = try dense.search(examples.map(\.question), k: corpus.count)
 
         func meanScores(_ source: DistractorSource) throws -> (bm25: Double, dense: Double) {
             let instances = try builder.build(examples, corpus: corpus, source: source, supporting: kb.supportingSentences)
@@ -65,7 +66,7 @@ final class RaftBuilderTests: XCTestCase {
             for (i, (r, e)) in zip(instances, examples).enumerated() {
                 let gold = Set(e.gold.map(\.id))
                 let b = bm25.scores(e.question)
-                let d = Dictionary(uniqueKeysWithValues: all[i].map { ($0.position, Double($0.score)) })
+                let d = Dictionary(uniqueKeysWithValues: all.hits(i).map { ($0.id, Double($0.score)) })
                 for doc in r.documents where !gold.contains(doc.id) {
                     let p = corpus.position(of: doc.id)!
                     sb += Double(b[p]); sd += d[p]!; count += 1
@@ -75,8 +76,8 @@ final class RaftBuilderTests: XCTestCase {
             return (sb / count, sd / count)
         }
         let random = try meanScores(.random)
-        let hardBM25 = try meanScores(.bm25)
-        let hardDense = try meanScores(.dense(ToyEmbedder()))
+        let hardBM25 = try meanScores(.retrieved(bm25, kind: .bm25))
+        let hardDense = try meanScores(.retrieved(dense, kind: .dense))
         print("mean distractor BM25 score: random \(random.bm25), bm25 \(hardBM25.bm25); "
               + "mean toy-dense cosine: random \(random.dense), dense \(hardDense.dense)")
         XCTAssertGreaterThan(hardBM25.bm25, 2 * random.bm25)
@@ -89,7 +90,7 @@ final class RaftBuilderTests: XCTestCase {
         func run(_ seed: UInt64, _ name: String) throws -> Data {
             let url = dir.appendingPathComponent(name)
             try RaftBuilder(oracleProbability: 0.8, distractors: 3, seed: seed)
-                .write(kb.examples(), corpus: kb.corpus, source: .bm25, supporting: kb.supportingSentences, to: url)
+                .write(kb.examples(), corpus: kb.corpus, source: .retrieved(BM25Retriever(corpus: kb.corpus), kind: .bm25), supporting: kb.supportingSentences, to: url)
             return try Data(contentsOf: url)
         }
         let a = try run(5, "a.jsonl"), b = try run(5, "b.jsonl"), c = try run(6, "c.jsonl")
@@ -148,7 +149,8 @@ final class RaftBuilderTests: XCTestCase {
         let data = try DatasetReader.read(file)
         let support = try HotpotQASupport.read(file: file)
         let instances = try RaftBuilder(oracleProbability: 0.8, distractors: 4, seed: 0)
-            .build(data.queries.examples, corpus: data.corpus, source: .bm25, supporting: support)
+            .build(data.queries.examples, corpus: data.corpus, source: .retrieved(BM25Retriever(corpus: data.corpus), kind: .bm25),
+                   supporting: support)
         XCTAssertEqual(instances.count, 100)
         var quoted = 0
         for r in instances {

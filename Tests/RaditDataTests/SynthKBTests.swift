@@ -1,5 +1,6 @@
 import Foundation
 @testable import RaditData
+import RaditRetrieval
 import RaditTestSupport
 import XCTest
 
@@ -124,13 +125,13 @@ final class SynthKBTests: XCTestCase {
     func testBM25RecallAt5OnTestIsInASanityBand() throws {
         let kb = try kb(1000, seed: 0)
         let corpus = kb.corpus
-        let bm25 = BM25Ranker(corpus: corpus)
+        let bm25 = BM25Retriever(corpus: corpus)
         let test = kb.examples(.test)
-        let ranked = try bm25.rank(test.map(\.question), k: 5)
+        let ranked = try bm25.rankings(test.map(\.question), k: 5)
         var any1 = 0.0, any5 = 0.0, all5 = 0.0
         var perKind: [SynthQuestionKind: (hit: Double, n: Double)] = [:]
         for (e, hits) in zip(test, ranked) {
-            let ids = hits.map { corpus[$0.position].id }
+            let ids = hits.map { corpus[$0].id }
             let gold = Set(e.gold.map(\.id))
             if gold.contains(ids[0]) { any1 += 1 }
             if !gold.isDisjoint(with: ids) { any5 += 1 }

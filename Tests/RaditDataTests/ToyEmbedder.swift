@@ -1,4 +1,4 @@
-import RaditIndex
+import RaditRetrieval
 import RaditTensor
 
 /// A deterministic stand-in for a dense encoder: hashed bag of lower-cased words into 64

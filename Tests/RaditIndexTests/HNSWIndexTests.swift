@@ -18,7 +18,7 @@ final class HNSWIndexTests: XCTestCase {
         return Tensor(shape: [n, d], scalars: out)
     }
 
-    func recallAt10(metric: VectorMetric) throws -> Double {
+    func recallAt10(metric: VectorMetric, deterministic: Bool = true, keepPruned: Bool = true) throws -> Double {
         let d = 32
         var rng = RandomSource(seed: 5)
         let centres = (0..<40).map { _ in (0..<d).map { _ in Float(rng.normal()) } }
@@ -26,7 +26,8 @@ final class HNSWIndexTests: XCTestCase {
         let q = clustered(200, d: d, seed: 7, centres: centres)
         var exact = FlatIndex(dimension: d, metric: metric)
         try exact.add(x)
-        var hnsw = HNSWIndex(dimension: d, metric: metric, m: 16, efConstruction: 64, efSearch: 64, threads: 2, seed: 3)
+        var hnsw = HNSWIndex(dimension: d, metric: metric, m: 16, efConstruction: 64, efSearch: 64, threads: 4, seed: 3,
+                             deterministic: deterministic, keepPrunedConnections: keepPruned)
         try hnsw.add(x)
         let truth = try exact.search(q, k: 10)
         let approx = try hnsw.search(q, k: 10)
@@ -53,6 +54,43 @@ final class HNSWIndexTests: XCTestCase {
         let r = try recallAt10(metric: .l2)
         print("HNSW L2 recall@10 (M=16, efC=64, efS=64, 4000×32, 40 clusters): \(r)")
         XCTAssertGreaterThanOrEqual(r, 0.95)
+    }
+
+    func testParallelBuildKeepsRecall() throws {
+        for metric in [VectorMetric.innerProduct, .l2] {
+            let r = try recallAt10(metric: metric, deterministic: false)
+            print("HNSW \(metric) recall@10, parallel build on 4 threads (M=16, efC=64, efS=64, 4000×32): \(r)")
+            XCTAssertGreaterThanOrEqual(r, 0.95)
+        }
+        let r = try recallAt10(metric: .innerProduct, keepPruned: false)
+        print("HNSW inner product recall@10 without kept pruned connections: \(r)")
+        XCTAssertGreaterThanOrEqual(r, 0.95)
+    }
+
+    func testDeterministicBuildIsBitReproducibleWhateverTheThreads() throws {
+        var rng = RandomSource(seed: 11)
+        let x: Tensor<Float> = rng.normalTensor([1500, 16])
+        func build(threads: Int) throws -> HNSWIndex {
+            var h = HNSWIndex(dimension: 16, m: 6, efConstruction: 32, threads: threads, seed: 2, deterministic: true)
+            try h.add(x)
+            return h
+        }
+        let a = try build(threads: 4), b = try build(threads: 4), c = try build(threads: 1)
+        for other in [b, c] {
+            XCTAssertEqual(a.layer0, other.layer0)
+            XCTAssertEqual(a.upper, other.upper)
+            XCTAssertEqual(a.levels, other.levels)
+            XCTAssertEqual(a.entryPoint, other.entryPoint)
+        }
+        // The parallel build draws the same levels and ends with a graph of full lists' shape.
+        var p = HNSWIndex(dimension: 16, m: 6, efConstruction: 32, threads: 4, seed: 2)
+        try p.add(x)
+        XCTAssertEqual(p.levels, a.levels)
+        XCTAssertEqual(p.maxLevel, a.maxLevel)
+        XCTAssertEqual(p.layer0.count, a.layer0.count)
+        for node in 0..<1500 where node != p.entryPoint || p.count > 1 {
+            XCTAssertGreaterThan(p.layer0[node * 12], -1, "node \(node) has no layer-0 link")
+        }
     }
 
     func testDeterministicBuildAndPadding() throws {

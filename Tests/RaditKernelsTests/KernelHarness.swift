@@ -70,16 +70,26 @@ func verifyKernel<K: KernelCase>(_ k: K, seed: UInt64 = 1, gradientCheck: Bool =
         }
     }
 
+    verifyFloatFastMatchesNaive(k, seed: seed, file: file, line: line)
+}
+
+/// Check 3 alone: the Float fast kernel (RaditSIMD on the active path) against its naive
+/// twin on forward and backward, within `tolerance` (default `Tolerance.float32`).
+func verifyFloatFastMatchesNaive<K: KernelCase>(_ k: K, seed: UInt64 = 1, tolerance: Double = Tolerance.float32,
+                                                file: StaticString = #filePath, line: UInt = #line) {
+    var rng = RandomSource(seed: seed)
+    let x = k.makeInputs(&rng)
+    let r = projection(k.outCount, seed: seed &+ 7919)
     let xf = x.map { $0.map { Float($0) } }
     let rf = r.map { Float($0) }
-    assertClose(k.forward(xf, naive: false), k.forward(xf, naive: true), tolerance: Tolerance.float32,
+    assertClose(k.forward(xf, naive: false), k.forward(xf, naive: true), tolerance: tolerance,
                 "\(k.name) Float forward fast vs naive", file: file, line: line)
     var gFast = k.inputCounts.map { [Float](repeating: 0, count: $0) }
     var gNaive = gFast
     k.backward(xf, dOut: rf, grads: &gFast, naive: false)
     k.backward(xf, dOut: rf, grads: &gNaive, naive: true)
     for i in k.differentiable {
-        assertClose(gFast[i], gNaive[i], tolerance: Tolerance.float32,
+        assertClose(gFast[i], gNaive[i], tolerance: tolerance,
                     "\(k.name) Float backward fast vs naive, input \(i)", file: file, line: line)
     }
 }

@@ -4,6 +4,7 @@ import RaditModels
 import RaditStore
 import RaditTensor
 import RaditTestSupport
+import RaditText
 import RaditTuning
 import XCTest
 

@@ -68,6 +68,30 @@ final class LlamaScoringTests: XCTestCase {
         XCTAssertEqual(stop.stopReason, .stopToken)
     }
 
+    func testBatchedGenerationEqualsOneByOne() throws {
+        let m = try model()
+        // Different prompt lengths, so every decode step mixes cache lengths.
+        let prompts = [[3, 9, 27, 17], [5], [1, 2, 3, 4, 5, 6, 7, 8, 9], [11, 12], [4, 4, 4]]
+        let greedy = GenerationConfig(maxTokens: 7)
+        let alone = try prompts.map { try m.generate(prompt: $0, config: greedy) }
+        for batchSize in [16, 2] {
+            XCTAssertEqual(try m.generate(prompts: prompts, config: greedy, batchSize: batchSize), alone, "batch size \(batchSize)")
+        }
+        // A stop token ends one sequence early while the others go on (early stop per sequence).
+        var stopping = greedy
+        stopping.stopTokens = [alone[0].tokens[1]]
+        let expected = try prompts.map { try m.generate(prompt: $0, config: stopping) }
+        let batched = try m.generate(prompts: prompts, config: stopping)
+        XCTAssertEqual(batched, expected)
+        XCTAssertEqual(batched[0].stopReason, .stopToken)
+        XCTAssertLessThanOrEqual(batched[0].tokens.count, 2)
+        XCTAssertEqual(batched[0].tokens.last, alone[0].tokens[1])
+        // Each sequence samples with its own generator seeded alike.
+        let sampled = GenerationConfig(maxTokens: 6, sampling: .sample(temperature: 1.0, topP: 0.9), seed: 4)
+        XCTAssertEqual(try m.generate(prompts: prompts, config: sampled),
+                       try prompts.map { try m.generate(prompt: $0, config: sampled) })
+    }
+
     func testSamplingIsSeeded() throws {
         let m = try model()
         let cfg = GenerationConfig(maxTokens: 10, sampling: .sample(temperature: 1.0, topP: 0.9), seed: 4)

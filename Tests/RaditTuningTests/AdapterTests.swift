@@ -1,7 +1,10 @@
 import Foundation
+import RaditIndex
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 import RaditTestSupport
+import RaditText
 @testable import RaditTuning
 import XCTest
 
@@ -9,17 +12,18 @@ import XCTest
 final class AdapterTests: XCTestCase {
     let kb = ToyKB(entities: 6)
 
-    func models(seed: UInt64 = 1) throws -> (LlamaLM, BiEncoderQueries, FlatChunkIndex) {
+    func models(seed: UInt64 = 1) throws -> (LlamaLM, BiEncoderQueries, FlatIndex) {
         let lc = LlamaConfig(layers: 1, width: 32, heads: 4, kvHeads: 2, mlpWidth: 64, vocab: ByteCodec().vocabularySize,
                              ropeTheta: 10000, normEps: 1e-5, tiedEmbeddings: true, ropeLayout: .halfSplit,
                              maxPositions: 256, bosToken: 1, eosToken: 2)
         let lm = LlamaLM(model: try LlamaModel(config: lc, seed: seed), codec: ByteCodec(), baseIdentity: "tiny", maxLength: 128)
         let bc = BertConfig(vocabSize: ByteCodec().vocabularySize, hiddenSize: 16, numHiddenLayers: 1,
                             numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 128)
-        let bi = BiEncoder(base: BertEncoder<Float>.random(config: bc, seed: seed + 1, trainable: .none), training: .queryOnly,
-                           queryTrainable: .all)
-        let q = BiEncoderQueries(biEncoder: bi, codec: ByteCodec(), maxLength: 64)
-        let index = try FlatChunkIndex(embeddings: try q.embedDocuments(kb.chunks.texts))
+        let base = SentenceEncoder(name: "tiny", encoder: BertEncoder<Float>.random(config: bc, seed: seed + 1, trainable: .none),
+                                   codec: ByteCodec(), maxLength: 64)
+        let q = BiEncoderQueries(base: base, training: .queryOnly, queryTrainable: .all)
+        let index = try FlatIndex(dimension: q.dimension, metric: .innerProduct,
+                                  vectors: try q.embedDocuments(kb.chunks.texts).scalars)
         return (lm, q, index)
     }
 
@@ -58,7 +62,7 @@ final class AdapterTests: XCTestCase {
     func testLSRTargetMatchesTheLlamaScoringAPI() throws {
         let (t, lm, q) = try tuner(.lockstep)
         let batch = Array(kb.train.prefix(2))
-        let ids = try t.index.search(try q.embed(batch.map(\.question)), k: 3).ids
+        let ids = try t.search(try q.embed(batch.map(\.question)))
         let cached = try t.scorePairs(batch, ids)
         // One call over all pairs, as the engine batches them (Llama's float32 scores move
         // by ~1e-7 with the batch composition, through GEMM blocking).

@@ -1,5 +1,7 @@
 import RaditBase
 import RaditEval
+import RaditIndex
+import RaditRetrieval
 import RaditTestSupport
 import RaditTensor
 @testable import RaditTuning
@@ -22,7 +24,7 @@ final class DualTunerTests: XCTestCase {
         return o
     }
 
-    func tuner(_ o: TuningOptions, cache: ScoreCache = ScoreCache()) throws -> (DualTuner, ToyLM, ToyEncoder, ToyIndex) {
+    func tuner(_ o: TuningOptions, cache: ScoreCache = ScoreCache()) throws -> (DualTuner, ToyLM, ToyEncoder, FlatIndex) {
         let (lm, enc, index) = try toyModels(kb)
         let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks,
                               train: kb.train, template: PromptFormat(), cache: cache)
@@ -30,7 +32,7 @@ final class DualTunerTests: XCTestCase {
     }
 
     func evaluate(_ t: DualTuner, _ lm: ToyLM) throws -> EvaluationReport {
-        let reader = RetrievalReader(generator: lm, scorer: t.scorer, encoder: t.encoder, index: t.index, chunks: kb.chunks)
+        let reader = RetrievalReader(generator: lm, scorer: t.scorer, retriever: try DenseRetriever(queries: t.encoder, index: t.index), chunks: kb.chunks)
         var io = InferenceOptions()
         io.k = 2
         io.temperature = 0.1
@@ -41,7 +43,7 @@ final class DualTunerTests: XCTestCase {
     /// changes no prediction (each question is answered on its own).
     func testEvaluationReportsProgressAndStops() throws {
         let (t, lm, _, _) = try tuner(options(.lockstep))
-        let reader = RetrievalReader(generator: lm, scorer: t.scorer, encoder: t.encoder, index: t.index, chunks: kb.chunks)
+        let reader = RetrievalReader(generator: lm, scorer: t.scorer, retriever: try DenseRetriever(queries: t.encoder, index: t.index), chunks: kb.chunks)
         var io = InferenceOptions()
         io.k = 2
         var events: [ProgressEvent] = []
@@ -92,7 +94,8 @@ final class DualTunerTests: XCTestCase {
         let (t, lm, enc, index) = try tuner(options(.lockstep))
         let batch = Array(kb.train.prefix(3))
         let q = try enc.embed(batch.map(\.question))
-        let ids = try index.search(q, k: 4).ids
+        let found = try index.search(q, k: 4)
+        let ids = (0..<found.queryCount).map(found.row)
         let cached = try t.scorePairs(batch, ids)
         let fresh = ToyLM(vocab: kb.vocab, alpha: lm.alpha)
         let template = PromptFormat()

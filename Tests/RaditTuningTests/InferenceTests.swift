@@ -1,3 +1,4 @@
+import RaditRetrieval
 import RaditTestSupport
 @testable import RaditTuning
 import XCTest
@@ -8,7 +9,7 @@ final class InferenceTests: XCTestCase {
     func reader() throws -> (RetrievalReader, ToyLM) {
         let (lm, enc, index) = try toyModels(kb, alpha: 3)
         let scorer = CachedScorer(scorer: lm, template: PromptFormat(), cache: ScoreCache())
-        return (RetrievalReader(generator: lm, scorer: scorer, encoder: enc, index: index, chunks: kb.chunks), lm)
+        return (RetrievalReader(generator: lm, scorer: scorer, retriever: try DenseRetriever(queries: enc, index: index), chunks: kb.chunks), lm)
     }
 
     /// Rerank with k = 1 answers exactly as plain inference with that one chunk.

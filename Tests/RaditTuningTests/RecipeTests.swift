@@ -36,12 +36,14 @@ final class RecipeTests: XCTestCase {
         let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: kb.train,
                               template: PromptFormat())
         let (_, base, _) = try toyModels(kb) // same seed: the base query encoder
-        let baseTop = try index.search(try base.embed(kb.train.map(\.question)), k: o.lmTopK).ids
+        let baseResult = try index.search(try base.embed(kb.train.map(\.question)), k: o.lmTopK)
+        let baseTop = (0..<baseResult.queryCount).map(baseResult.row)
         let position = Dictionary(uniqueKeysWithValues: kb.train.enumerated().map { ($1.question, $0) })
         try t.run()
         XCTAssertEqual(lm.batches.count, o.steps)
         // The moving retriever really moved: its top-k now differs for some question.
-        let nowTop = try index.search(try enc.embed(kb.train.map(\.question)), k: o.lmTopK).ids
+        let nowResult = try index.search(try enc.embed(kb.train.map(\.question)), k: o.lmTopK)
+        let nowTop = (0..<nowResult.queryCount).map(nowResult.row)
         XCTAssertNotEqual(nowTop, baseTop, "R-ft did not change the retriever; the test would prove nothing")
         for (step, batch) in lm.batches.enumerated() {
             var expected: [PromptAnswer] = []

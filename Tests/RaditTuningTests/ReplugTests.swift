@@ -1,7 +1,10 @@
 import Foundation
+import RaditIndex
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 import RaditTestSupport
+import RaditText
 @testable import RaditTuning
 import XCTest
 
@@ -59,15 +62,13 @@ final class TableLM: MixtureGenerator, AnswerScorer {
     }
 }
 
-/// An index that returns its chunks in order with fixed scores.
-final class FixedIndex: ChunkIndex {
+/// A retriever that returns its chunks in order with fixed scores.
+struct FixedRetriever: Retriever {
     let scores: [Float]
-    init(scores: [Float]) { self.scores = scores }
     var count: Int { scores.count }
-    func vector(_ id: Int) -> [Float] { [0] }
-    func search(_ queries: Tensor<Float>, k: Int) throws -> (scores: Tensor<Float>, ids: [[Int]]) {
-        (Tensor(shape: [queries.rows, k], scalars: (0..<queries.rows).flatMap { _ in scores.prefix(k) }),
-         (0..<queries.rows).map { _ in Array(0..<k) })
+    func search(_ queries: [String], k: Int) throws -> SearchResult {
+        SearchResult(queryCount: queries.count, k: k, scores: queries.flatMap { _ in scores.prefix(k) },
+                     ids: queries.flatMap { _ in Array(0..<k) })
     }
 }
 
@@ -83,8 +84,7 @@ final class ReplugTests: XCTestCase {
         ])
         let chunks = ChunkTexts(["alpha", "beta"])
         let reader = RetrievalReader(generator: lm, scorer: CachedScorer(scorer: lm, template: PromptFormat(), cache: ScoreCache()),
-                                     encoder: ToyEncoder(vocab: ["q"], dimension: 2, seed: 1),
-                                     index: FixedIndex(scores: [0.2, 0.2]), chunks: chunks)
+                                     retriever: FixedRetriever(scores: [0.2, 0.2]), chunks: chunks)
         let e = [QAExample(id: "q", question: "q", answers: ["c y"])]
         var o = InferenceOptions()
         o.k = 2
@@ -119,11 +119,9 @@ final class ReplugTests: XCTestCase {
         }
         // Through the reader: replug with k = 1 answers as generation from the top chunk does.
         let kb = ToyKB(entities: 4)
-        let enc = ToyEncoder(vocab: kb.vocab, dimension: 4, seed: 2)
-        let docs = try enc.embed(kb.chunks.texts)
-        let index = ToyIndex(vectors: (0..<docs.rows).map { docs.row($0) })
+        let (_, enc, index) = try toyModels(kb, dimension: 4, seed: 2)
         let reader = RetrievalReader(generator: lm, scorer: CachedScorer(scorer: lm, template: PromptFormat(), cache: ScoreCache()),
-                                     encoder: enc, index: index, chunks: kb.chunks)
+                                     retriever: try DenseRetriever(queries: enc, index: index), chunks: kb.chunks)
         var o = InferenceOptions()
         o.mode = .replug
         o.k = 1

@@ -1,4 +1,4 @@
-import RaditModels
+import RaditRetrieval
 import RaditTestSupport
 @testable import RaditTuning
 import XCTest

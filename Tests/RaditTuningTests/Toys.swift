@@ -1,5 +1,7 @@
 import Foundation
 import RaditBase
+import RaditIndex
+import RaditRetrieval
 import RaditTensor
 @testable import RaditTuning
 
@@ -166,27 +168,6 @@ final class ToyEncoder: QueryEncoder, Checkpointable {
     func restore(from t: [String: Tensor<Float>]) throws { table = t["params/retriever.query.table"]!.scalars }
 }
 
-/// Brute-force inner-product index over fixed document vectors.
-final class ToyIndex: ChunkIndex {
-    let vectors: [[Float]]
-    init(vectors: [[Float]]) { self.vectors = vectors }
-    var count: Int { vectors.count }
-    func vector(_ id: Int) -> [Float] { vectors[id] }
-
-    func search(_ queries: Tensor<Float>, k: Int) throws -> (scores: Tensor<Float>, ids: [[Int]]) {
-        var scores: [Float] = []
-        var ids: [[Int]] = []
-        for i in 0..<queries.rows {
-            let q = queries.row(i)
-            let s = vectors.map { v in zip(q, v).reduce(Float(0)) { $0 + $1.0 * $1.1 } }
-            let top = s.indices.sorted { s[$0] != s[$1] ? s[$0] > s[$1] : $0 < $1 }.prefix(k)
-            ids.append(Array(top))
-            scores += top.map { s[$0] }
-        }
-        return (Tensor(shape: [queries.rows, k], scalars: scores), ids)
-    }
-}
-
 /// A tiny knowledge base: entities with a colour and a city, one chunk per fact, so each
 /// entity's two chunks are near-duplicates; questions ask one attribute.
 struct ToyKB {
@@ -225,11 +206,11 @@ struct ToyKB {
     }
 }
 
-/// A fresh (LM, encoder, index) triple; the index holds the base encoder's chunk vectors.
-func toyModels(_ kb: ToyKB, dimension: Int = 6, seed: UInt64 = 3, alpha: Float = 0.5) throws -> (ToyLM, ToyEncoder, ToyIndex) {
+/// A fresh (LM, encoder, index) triple; the (exact) index holds the base encoder's chunk vectors.
+func toyModels(_ kb: ToyKB, dimension: Int = 6, seed: UInt64 = 3, alpha: Float = 0.5) throws -> (ToyLM, ToyEncoder, FlatIndex) {
     let lm = ToyLM(vocab: kb.vocab, alpha: alpha)
     let enc = ToyEncoder(vocab: kb.vocab, dimension: dimension, seed: seed)
     let docs = try enc.embed(kb.chunks.texts)
-    let index = ToyIndex(vectors: (0..<docs.rows).map { docs.row($0) })
+    let index = try FlatIndex(dimension: dimension, metric: .innerProduct, vectors: docs.scalars)
     return (lm, enc, index)
 }

@@ -4,6 +4,7 @@
 // Prints one JSON line: {"ours_median_s":…,"sentences":…,"sentences_per_s":…}.
 import Foundation
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 
 let args = CommandLine.arguments
@@ -23,4 +24,4 @@ for _ in 0..<repeats {
     times.append(Date().timeIntervalSince(start))
 }
 let median = times.sorted()[times.count / 2]
-print("{\"ours_median_s\":\(median),\"sentences\":\(texts.count),\"sentences_per_s\":\(Double(texts.count) / median),\"blas\":\"\(BLASThreads.configuration)\",\"threads\":\(BLASThreads.count)}")
+print("{\"ours_median_s\":\(median),\"sentences\":\(texts.count),\"sentences_per_s\":\(Double(texts.count) / median),\"blas\":\"\(BLASThreads.configuration)\",\"threads\":\(BLASThreads.count),\"simd\":\"\(SIMDPath.active.rawValue)\"}")

@@ -20,8 +20,14 @@ func buffer(_ n: Int, _ rng: inout RandomSource, scale: Double = 1) -> UnsafeMut
     return p
 }
 
+/// `--only PREFIX` times only kernels whose name starts with PREFIX (e.g. for callgrind).
+let onlyPrefix: String? = CommandLine.arguments.firstIndex(of: "--only").flatMap {
+    $0 + 1 < CommandLine.arguments.count ? CommandLine.arguments[$0 + 1] : nil
+}
+
 /// Median wall time in milliseconds over `repeats` runs after `warmup` runs.
 func time(_ name: String, warmup: Int = 2, repeats: Int = 7, _ body: () -> Void) {
+    if let onlyPrefix, !name.hasPrefix(onlyPrefix) { return }
     for _ in 0..<warmup { body() }
     var t: [Double] = []
     for _ in 0..<repeats {
@@ -38,6 +44,7 @@ var threads = 1
 if let i = arguments.firstIndex(of: "--threads"), i + 1 < arguments.endIndex { threads = Int(arguments[i + 1]) ?? 1 }
 BLASThreads.set(threads)
 print("# blas", BLASThreads.configuration, "threads", BLASThreads.count)
+print("# simd", SIMDPath.active.rawValue, "lanes", SIMDPath.active.lanes)
 
 var rng = RandomSource(seed: 1)
 

@@ -1,6 +1,9 @@
 // bench-lm: Llama scoring-forward and train-step throughput (tokens/s) for SmolLM2-135M
-// and a small config, with the measured sgemm peak for context. Prints one JSON object
-// per case on stdout; run.sh runs the PyTorch peer beside it and writes RESULTS.md.
+// and a small config, with the measured sgemm peak for context; for SmolLM2 also LoRA
+// train steps (r = 8, attention / all-linear), batched greedy generation of many prompts
+// (evaluation's pattern) and batch-1 decode against the memory-bandwidth limit. Prints
+// one JSON object per case on stdout; run.sh runs the PyTorch peer beside it and writes
+// RESULTS.md. `bench-lm [small|smollm2|lora|generate]` runs one group.
 import Foundation
 import RaditKernels
 import RaditModels
@@ -80,8 +83,88 @@ func run(_ cs: Case, peak: Double) throws {
     print(String(decoding: data, as: UTF8.self))
 }
 
-let peak = sgemmPeak()
+/// Median seconds of `body` over `repeats` after one warm-up.
+func timedMedian(_ body: () throws -> Void) rethrows -> Double {
+    try body()
+    return median(try (0..<repeats).map { _ in try time(body) })
+}
+
+/// LoRA (r = 8, α = 16, no dropout) train step on the SmolLM2 shapes: tokens/s.
+func runLoRA(_ url: URL, targets: LoRAConfig.Targets, length: Int, batch: Int) throws {
+    let model = try LlamaModel<Float>(gguf: url)
+    try model.enableLoRA(LoRAConfig(rank: 8, alpha: 16, dropout: 0, targets: targets, seed: 1))
+    var rng = RandomSource(seed: 3)
+    let seqs = (0..<batch).map { _ in (0..<length).map { _ in rng.int(below: model.config.vocab) } }
+    let b = try LlamaBatch(sequences: seqs, scoredFrom: Array(repeating: 1, count: batch))
+    let train = LlamaTrainingConfig(schedule: .constant(peak: 1e-4), adamW: AdamWConfig(weightDecay: 0), clipNorm: 1)
+    let t = timedMedian { model.trainStep([b], config: train) }
+    let out: [String: Any] = ["case": "smollm2-135m-lora-\(targets.rawValue)", "impl": "radit", "threads": threads,
+                              "train_batch": batch, "seq_len": length, "train_tokens_per_s": Double(batch * length) / t,
+                              "blas": BLASThreads.configuration, "simd": SIMDPath.active.rawValue]
+    print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
+}
+
+/// Prompts of 40–120 tokens, as evaluation's question × chunk prompts; the formula is
+/// peer.py's, so both sides decode the same prompts.
+func generationPrompts(vocab: Int, count: Int) -> [[Int]] {
+    (0..<count).map { i in (0..<(40 + (i * 37) % 81)).map { j in 1 + (i * 131 + j * 7) % (vocab - 1) } }
+}
+
+/// Read bandwidth (GB/s): summing a 512 MiB array, best of 3.
+func readBandwidth() -> Double {
+    let n = 128 << 20
+    let a = [Float](repeating: 1, count: n)
+    var best = 0.0
+    for _ in 0..<3 {
+        var s: Float = 0
+        let t = time { a.withUnsafeBufferPointer { p in
+            var acc = SIMD16<Float>()
+            let r = UnsafeRawPointer(p.baseAddress!)
+            for i in stride(from: 0, to: n, by: 16) { acc += r.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) }
+            s = acc.sum()
+        } }
+        if s == 0 { print("") }
+        best = max(best, Double(n * 4) / t / 1e9)
+    }
+    return best
+}
+
+/// Batched greedy generation (every prompt to exactly `tokens` new tokens, no stop token, as
+/// the peer's min_new_tokens) and batch-1 greedy decode against the bandwidth limit.
+func runGeneration(_ url: URL, prompts count: Int, tokens: Int) throws {
+    let model = try LlamaModel<Float>(gguf: url)
+    let prompts = generationPrompts(vocab: model.config.vocab, count: count)
+    let g = GenerationConfig(maxTokens: tokens)
+    let t = try timedMedian { _ = try model.generate(prompts: prompts, config: g, batchSize: count) }
+    let one = GenerationConfig(maxTokens: 32)
+    let prefill = try timedMedian { _ = try model.generate(prompt: prompts[0], config: GenerationConfig(maxTokens: 1)) }
+    let full = try timedMedian { _ = try model.generate(prompt: prompts[0], config: one) }
+    let decodeRate = 31 / (full - prefill)
+    let weightBytes = Double(model.arena.count * 4)
+    let bw = readBandwidth()
+    let out: [String: Any] = ["case": "smollm2-135m-generate", "impl": "radit", "threads": threads, "prompts": count,
+                              "new_tokens": tokens, "prompts_per_s": Double(count) / t,
+                              "decode_b1_tokens_per_s": decodeRate, "weight_bytes": weightBytes,
+                              "read_gb_per_s": bw, "decode_b1_fraction_of_bandwidth_limit": decodeRate * weightBytes / (bw * 1e9),
+                              "blas": BLASThreads.configuration, "simd": SIMDPath.active.rawValue]
+    print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
+}
+
 let only = arguments.dropFirst().first
+let smolURL = root.appendingPathComponent("models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf")
+if only == "lora" || only == "generate" {
+    guard FileManager.default.fileExists(atPath: smolURL.path) else {
+        FileHandle.standardError.write(Data("bench-lm: \(smolURL.path) missing; run `make models`\n".utf8))
+        exit(1)
+    }
+    if only == "lora" {
+        for targets in [LoRAConfig.Targets.attention, .allLinear] { try runLoRA(smolURL, targets: targets, length: 128, batch: 4) }
+    } else {
+        try runGeneration(smolURL, prompts: 16, tokens: 16)
+    }
+    exit(0)
+}
+let peak = sgemmPeak()
 let small = LlamaConfig(layers: 4, width: 256, heads: 4, kvHeads: 4, mlpWidth: 768, vocab: 8192,
                         tiedEmbeddings: true, ropeLayout: .halfSplit, maxPositions: 1024)
 if only == nil || only == "small" {

@@ -70,7 +70,71 @@ def run(name, c):
                           score_tokens_per_s=B * T / st, train_tokens_per_s=c["train_batch"] * T / tt)), flush=True)
 
 
+def smollm2():
+    cfg = LlamaConfig(max_position_embeddings=1024, **CASES["smollm2-135m"]["cfg"])
+    model = LlamaForCausalLM(cfg).float()
+    model.config._attn_implementation = "sdpa"
+    return cfg, model
+
+
+def run_lora(targets, length=128, batch=4):
+    """PEFT LoRA r = 8, alpha = 16, no dropout, on the attention or all linear projections."""
+    from peft import LoraConfig, get_peft_model
+    import peft
+    cfg, model = smollm2()
+    modules = ["q_proj", "k_proj", "v_proj", "o_proj"] + (["gate_proj", "up_proj", "down_proj"] if targets == "allLinear" else [])
+    model = get_peft_model(model, LoraConfig(r=8, lora_alpha=16, lora_dropout=0.0, target_modules=modules))
+    model.train()
+    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4, weight_decay=0.0)
+    tids = torch.randint(0, cfg.vocab_size, (batch, length))
+
+    def step():
+        opt.zero_grad()
+        out = model(tids, labels=tids)
+        out.loss.backward()
+        torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+        opt.step()
+
+    step()
+    tt = statistics.median([timed(step) for _ in range(repeats)])
+    print(json.dumps(dict(case=f"smollm2-135m-lora-{targets}", impl="pytorch+peft", threads=threads, torch=torch.__version__,
+                          peft=peft.__version__, train_tokens_per_s=batch * length / tt)), flush=True)
+
+
+def run_generate(count=16, tokens=16):
+    """Batched greedy `generate` of `count` left-padded prompts (bench-lm's formula), exactly
+    `tokens` new tokens each, KV cache on."""
+    import transformers
+    cfg, model = smollm2()
+    model.eval()
+    V = cfg.vocab_size
+    prompts = [[1 + (i * 131 + j * 7) % (V - 1) for j in range(40 + (i * 37) % 81)] for i in range(count)]
+    T = max(len(p) for p in prompts)
+    ids = torch.zeros((count, T), dtype=torch.long)
+    mask = torch.zeros((count, T), dtype=torch.long)
+    for i, p in enumerate(prompts):
+        ids[i, T - len(p):] = torch.tensor(p)
+        mask[i, T - len(p):] = 1
+
+    def gen():
+        with torch.no_grad():
+            model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=tokens, min_new_tokens=tokens,
+                           do_sample=False, pad_token_id=0, use_cache=True)
+
+    gen()
+    t = statistics.median([timed(gen) for _ in range(repeats)])
+    print(json.dumps(dict(case="smollm2-135m-generate", impl="transformers", threads=threads, torch=torch.__version__,
+                          transformers=transformers.__version__, prompts=count, new_tokens=tokens,
+                          prompts_per_s=count / t)), flush=True)
+
+
 only = sys.argv[1] if len(sys.argv) > 1 else None
-for name, c in CASES.items():
-    if only is None or only == name:
-        run(name, c)
+if only == "lora":
+    for targets in ("attention", "allLinear"):
+        run_lora(targets)
+elif only == "generate":
+    run_generate()
+else:
+    for name, c in CASES.items():
+        if only is None or only == name:
+            run(name, c)

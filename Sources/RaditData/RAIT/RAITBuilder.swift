@@ -37,7 +37,7 @@ public struct RAITInstance: Codable, Equatable, Sendable {
 }
 
 /// Builds RA-DIT LM-ft instances from retrieved chunks: for each question the top-k
-/// chunks of a ranker, each filled into the template (or all k in `concat` mode). With
+/// chunks of a retriever, each filled into the template (or all k in `concat` mode). With
 /// probability `goldShare` per question a gold chunk missing from the top k replaces the
 /// k-th one, so that share of questions trains with the gold context.
 public struct RAITBuilder {
@@ -69,17 +69,17 @@ public struct RAITBuilder {
             .joined(separator: "\u{1e}")
     }
 
-    public func build(_ examples: [Example], corpus: Corpus, ranker: any ChunkRanker,
+    public func build(_ examples: [Example], corpus: Corpus, retriever: any ChunkSearch,
                       progress: ProgressHandler = silentProgress) throws -> [RAITInstance] {
         var out: [RAITInstance] = []
-        _ = try generate(examples, corpus: corpus, ranker: ranker, skip: { _ in false },
+        _ = try generate(examples, corpus: corpus, retriever: retriever, skip: { _ in false },
                          emit: { out.append($0) }, progress: progress)
         return out
     }
 
     /// Streams instances into `url`, resuming a partial file (see `ResumableJSONLWriter`).
     @discardableResult
-    public func write(_ examples: [Example], corpus: Corpus, ranker: any ChunkRanker, to url: URL,
+    public func write(_ examples: [Example], corpus: Corpus, retriever: any ChunkSearch, to url: URL,
                       progress: ProgressHandler = silentProgress) throws -> GenerationSummary {
         struct Settings: Encodable {
             var kind = "rait", k: Int, template: String, mode: RAITMode, gold_share: Double, seed: UInt64, separator: String
@@ -88,7 +88,7 @@ public struct RAITBuilder {
                                                     seed: seed, separator: separator))
         var writer = try ResumableJSONLWriter(url: url, settings: settings)
         let existing = writer.writtenIDs
-        var summary = try generate(examples, corpus: corpus, ranker: ranker, skip: { existing.contains($0) },
+        var summary = try generate(examples, corpus: corpus, retriever: retriever, skip: { existing.contains($0) },
                                    emit: { try writer.append(try JSONLine.encode($0), id: $0.id) },
                                    progress: progress)
         summary.alreadyPresent = existing.count
@@ -96,16 +96,16 @@ public struct RAITBuilder {
         return summary
     }
 
-    private func generate(_ examples: [Example], corpus: Corpus, ranker: any ChunkRanker, skip: (String) -> Bool,
+    private func generate(_ examples: [Example], corpus: Corpus, retriever: any ChunkSearch, skip: (String) -> Bool,
                           emit: (RAITInstance) throws -> Void, progress: ProgressHandler) throws -> GenerationSummary {
         var summary = GenerationSummary()
         let batch = 64
         var start = 0
         while start < examples.count {
             let slice = Array(examples[start..<min(start + batch, examples.count)])
-            let ranked = try ranker.rank(slice.map(\.question), k: k)
-            for (e, hits) in zip(slice, ranked) {
-                let made = instances(e, corpus: corpus, retrieved: hits.map(\.position))
+            let found = try retriever.search(slice.map(\.question), k: k)
+            for (i, e) in slice.enumerated() {
+                let made = instances(e, corpus: corpus, retrieved: found.row(i))
                 if made.isEmpty { summary.skipped += 1 }
                 for inst in made where !skip(inst.id) {
                     try emit(inst)

@@ -4,20 +4,14 @@ import RaditIndex
 public enum DistractorSource {
     /// Uniformly random non-gold chunks, as the RAFT code does.
     case random
-    /// The highest-scoring non-gold chunks under BM25 over the corpus (hard negatives).
-    case bm25
-    /// The highest-scoring non-gold chunks under the embedder's similarity (cosine for the
-    /// normalising MiniLM encoder).
-    case dense(any TextEmbedder)
-    /// Hard negatives from any other ranker (named in the output as `kind`).
-    case ranker(any ChunkRanker, kind: DistractorSourceKind)
+    /// The highest-ranked non-gold chunks of a retriever over the same corpus (BM25 or
+    /// dense hard negatives), named in the output as `kind`.
+    case retrieved(any ChunkSearch, kind: DistractorSourceKind)
 
     public var kind: DistractorSourceKind {
         switch self {
         case .random: return .random
-        case .bm25: return .bm25
-        case .dense: return .dense
-        case let .ranker(_, kind): return kind
+        case let .retrieved(_, kind): return kind
         }
     }
 }

@@ -76,17 +76,18 @@ public struct RaftBuilder {
                           supporting: SupportingSentences, skip: (String) -> Bool,
                           emit: (RaftInstance) throws -> Void, progress: ProgressHandler) throws -> GenerationSummary {
         var summary = GenerationSummary()
-        let ranker = try makeRanker(source, corpus: corpus)
+        var retriever: (any ChunkSearch)? = nil
+        if case let .retrieved(r, _) = source { retriever = r }
         let batch = 64
         var start = 0
         while start < examples.count {
             let slice = Array(examples[start..<min(start + batch, examples.count)])
             let todo = slice.filter { !skip(instanceID($0, source: source.kind)) }
             let maxGold = todo.map { $0.gold.count }.max() ?? 0
-            let ranked = try ranker?.rank(todo.map(\.question), k: distractors + 2 * maxGold + 1) ?? []
+            let ranked = try retriever?.search(todo.map(\.question), k: distractors + 2 * maxGold + 1)
             for (i, e) in todo.enumerated() {
                 if let instance = try instance(e, corpus: corpus, source: source.kind,
-                                               hardNegatives: ranker == nil ? nil : ranked[i].map(\.position),
+                                               hardNegatives: ranked?.row(i),
                                                supporting: supporting[e.id]) {
                     try emit(instance)
                     summary.written += 1
@@ -101,15 +102,6 @@ public struct RaftBuilder {
             }
         }
         return summary
-    }
-
-    private func makeRanker(_ source: DistractorSource, corpus: Corpus) throws -> (any ChunkRanker)? {
-        switch source {
-        case .random: return nil
-        case .bm25: return BM25Ranker(corpus: corpus)
-        case let .dense(embedder): return try DenseRanker(corpus: corpus, embedder: embedder)
-        case let .ranker(r, _): return r
-        }
     }
 
     /// One instance, or nil when the question has no answer or no gold chunk in the corpus.

@@ -1,6 +1,8 @@
 import Foundation
 import RaditBase
+import RaditIndex
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 import RaditText
 import RaditTuning
@@ -11,23 +13,41 @@ import RaditTuning
 /// UTF-8 bytes, seeded by `train.seed`: the smoke-test and resume-test configuration.
 public struct NativeBackend: ExperimentBackend {
     public static let tiny = "tiny"
+    /// Document embeddings kept between runs; nil embeds the corpus every time.
+    public var embeddingCache: EmbeddingCache?
 
-    public init() {}
+    public init(embeddingCache: EmbeddingCache? = nil) {
+        self.embeddingCache = embeddingCache
+    }
+
+    /// Keeps document embeddings in `<runsDirectory>/.cache/embeddings/`, shared by every
+    /// run in that folder (a re-run with `--overwrite` reads them back).
+    public init(runsDirectory: URL) {
+        self.init(embeddingCache: EmbeddingCache(directory: runsDirectory.appendingPathComponent(".cache/embeddings")))
+    }
 
     public func build(_ config: ExperimentConfig, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
         let data = try ExperimentData.load(config, progress: progress)
         guard !data.train.isEmpty else { throw RunError.emptySplit(split: "train") }
         let lm = try Self.languageModel(config, root: root)
         let queries = try Self.retriever(config, root: root)
-        var documents: [Float] = []
-        let batch = 32
-        for start in stride(from: 0, to: data.chunks.count, by: batch) {
-            let texts = Array(data.chunks.texts[start..<min(data.chunks.count, start + batch)])
-            documents += try queries.embedDocuments(texts).scalars
-            if progress(ProgressEvent(stage: "embed", done: min(data.chunks.count, start + batch),
-                                      total: data.chunks.count, unit: "chunks")) == .stop { break }
+        // The index must hold every chunk: progress is reported, a stop request waits for the
+        // training loop's next safe point.
+        let documents: Tensor<Float> // (Nd, D)
+        if let embeddingCache {
+            documents = try embeddingCache.embeddings(ids: data.chunkIDs, texts: data.chunks.texts,
+                                                      encoder: queries.documents, progress: { e in
+                _ = progress(e)
+                return .proceed
+            })
+        } else {
+            documents = Tensor(shape: [data.chunks.count, queries.dimension],
+                               scalars: try queries.documents.encode(data.chunks.texts, progress: { e in
+                _ = progress(e)
+                return .proceed
+            }))
         }
-        let index = try FlatChunkIndex(embeddings: Tensor(shape: [data.chunks.count, queries.dimension], scalars: documents))
+        let index = try FlatIndex(dimension: queries.dimension, metric: .innerProduct, vectors: documents.scalars)
         let raft = config.string("train.lm_source") == LMInstanceSource.raft.rawValue
             ? try RaftTraining.instances(config, chunks: data.chunks, train: data.train, format: try config.promptFormat) : []
         return ExperimentSetup(lm: lm, encoder: queries, index: index, chunks: data.chunks, train: data.train, dev: data.dev,
@@ -62,22 +82,27 @@ public struct NativeBackend: ExperimentBackend {
         return LlamaLM(model: model, codec: codec, baseIdentity: identity, maxLength: config.int("lm.max_length"))
     }
 
-    static func retriever(_ config: ExperimentConfig, root: URL) throws -> BiEncoderQueries {
+    /// The run's retriever: the query encoder R-ft tunes and the frozen document encoder,
+    /// both reading text through one `SentenceEncoder` (the only place a tokenizer is
+    /// prepared for an encoder), cut at `retriever.max_length` tokens.
+    public static func retriever(_ config: ExperimentConfig, root: URL) throws -> BiEncoderQueries {
         let name = config.string("retriever.model")
-        let base: BertEncoder<Float>
-        let codec: TextCodec
+        let maxLength = config.int("retriever.max_length")
+        guard maxLength >= 2 else {
+            throw ConfigError.invalid(key: "retriever.max_length", reason: "is \(maxLength); an encoder needs at least 2 tokens ([CLS] and [SEP])")
+        }
+        let base: SentenceEncoder<Float>
         if name == tiny {
             let c = BertConfig(vocabSize: ByteCodec().vocabularySize, hiddenSize: 32, numHiddenLayers: 2,
                                numAttentionHeads: 4, intermediateSize: 64, maxPositionEmbeddings: 512)
-            base = BertEncoder.random(config: c, seed: UInt64(bitPattern: Int64(config.int("train.seed"))) &+ 1, trainable: .none)
-            codec = ByteCodec()
+            let encoder = BertEncoder<Float>.random(config: c, seed: UInt64(bitPattern: Int64(config.int("train.seed"))) &+ 1,
+                                                    trainable: .none)
+            base = SentenceEncoder(name: tiny, encoder: encoder, codec: ByteCodec(),
+                                   maxLength: min(maxLength, c.maxPositionEmbeddings))
         } else {
-            let dir = config.path("retriever.model", root: root)
-            base = try BertEncoder.load(directory: dir)
-            codec = TokenizerCodec(try Tokenizer(tokenizerJSON: dir.appendingPathComponent("tokenizer.json")))
+            base = try SentenceEncoder.load(directory: config.path("retriever.model", root: root), maxLength: maxLength)
         }
         let layers = config.int("retriever.trainable_layers")
-        let bi = BiEncoder(base: base, training: .queryOnly, queryTrainable: layers == 0 ? .all : .topLayers(layers))
-        return BiEncoderQueries(biEncoder: bi, codec: codec, maxLength: config.int("retriever.max_length"))
+        return BiEncoderQueries(base: base, training: .queryOnly, queryTrainable: layers == 0 ? .all : .topLayers(layers))
     }
 }

@@ -1,4 +1,4 @@
-import RaditModels
+import RaditRetrieval
 import RaditTuning
 
 /// The type a config key accepts.

@@ -1,5 +1,7 @@
 import Foundation
 import RaditBase
+import RaditIndex
+import RaditRetrieval
 import RaditTuning
 
 /// The LM a run tunes: scoring, LM-ft steps, generation and checkpoints.
@@ -11,14 +13,15 @@ public typealias TunableQueryEncoder = QueryEncoder & Checkpointable
 public struct ExperimentSetup {
     public var lm: TunableLM
     public var encoder: TunableQueryEncoder
-    public var index: ChunkIndex
+    /// The document embeddings the query encoder searches (frozen during a run).
+    public var index: any VectorIndex
     public var chunks: ChunkTexts
     public var train: [QAExample]
     public var dev: [QAExample]
     /// RAFT instances per training example (train.lm_source = "raft").
     public var raft: [[PromptAnswer]]
 
-    public init(lm: TunableLM, encoder: TunableQueryEncoder, index: ChunkIndex, chunks: ChunkTexts,
+    public init(lm: TunableLM, encoder: TunableQueryEncoder, index: any VectorIndex, chunks: ChunkTexts,
                 train: [QAExample], dev: [QAExample], raft: [[PromptAnswer]] = []) {
         self.lm = lm
         self.encoder = encoder

@@ -1,5 +1,6 @@
 import Foundation
 import RaditBase
+import RaditRetrieval
 import RaditStore
 import RaditTuning
 
@@ -65,6 +66,7 @@ public final class ExperimentRun {
         guard !setup.dev.isEmpty else { throw RunError.emptySplit(split: "dev") }
         let options = config.tuningOptions
         let cache = try ScoreCacheFile.read(cacheFile)
+        try SplitGuard.check(train: setup.train, evaluation: setup.dev, split: "dev")
         let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
                                   chunks: setup.chunks, train: setup.train, template: try config.promptFormat,
                                   cache: cache, raftInstances: setup.raft)
@@ -86,8 +88,10 @@ public final class ExperimentRun {
             try CheckpointFile.write(base, to: baseFile)
             try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: nil)
         }
-        let reader = RetrievalReader(generator: setup.lm, scorer: tuner.scorer, encoder: setup.encoder,
-                                     index: setup.index, chunks: setup.chunks)
+        // The tuned dense retriever: the query encoder being trained over the frozen index.
+        let reader = RetrievalReader(generator: setup.lm, scorer: tuner.scorer,
+                                     retriever: try DenseRetriever(queries: setup.encoder, index: setup.index),
+                                     chunks: setup.chunks)
         let evalEvery = config.int("train.eval_every")
         let ckptEvery = config.int("train.checkpoint_every")
         try tuner.prepareFixedTargets(progress: progress)

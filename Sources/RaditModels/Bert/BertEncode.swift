@@ -13,12 +13,15 @@ extension BertEncoder {
         let D = config.hiddenSize
         var out = [S](repeating: 0, count: sequences.count * D)
         let order = sequences.indices.sorted { (sequences[$0].count, $0) > (sequences[$1].count, $1) }
+        // Longest batch first, so its buffers hold every later batch: one allocation per call.
+        var workspace: BertActivations<S>? = nil
         var start = 0
         while start < order.count {
             let chunk = Array(order[start..<min(order.count, start + batchSize)])
             let batch = try BertBatch(chunk.map { sequences[$0] }, vocabSize: config.vocabSize,
                                       maxPositions: config.maxPositionEmbeddings)
-            let a = forward(batch)
+            let a = forward(batch, reusing: workspace)
+            workspace = a
             for (row, index) in chunk.enumerated() {
                 for i in 0..<D { out[index * D + i] = a.output.pointer[row * D + i] }
             }

@@ -4,12 +4,20 @@ import RaditTensor
 /// Saved forward state of one batch: what `BertEncoder.backward` needs. Created by
 /// `forward(_:training: true)`; an inference forward keeps one block's buffers only.
 public final class BertActivations<S: BLASScalar> {
-    public let batch: Int
-    public let length: Int
-    @usableFromInline let ids: [Int32]
-    @usableFromInline let mask: [UInt8]
+    public var batch: Int { shapeBatch }
+    public var length: Int { shapeLength }
+    // Stored with internal setters so the inlinable forward can build and reuse them.
+    @usableFromInline var shapeBatch: Int
+    @usableFromInline var shapeLength: Int
+    @usableFromInline var ids: [Int32]
+    @usableFromInline var mask: [UInt8]
+    @usableFromInline let hiddenSize: Int
+    /// Largest (B·T) rows, B and B·T² the buffers hold: an inference forward reuses them for
+    /// any batch that fits (`BertEncoder.forward(_:reusing:)`).
+    @usableFromInline let capacityRows, capacityBatch, capacityPairs: Int
+    @usableFromInline let training: Bool
     /// (B, D) L2-normalised sentence embeddings: the encoder's output.
-    public var embeddings: [S] { output.array }
+    public var embeddings: [S] { Array(UnsafeBufferPointer(start: output.pointer, count: batch * hiddenSize)) }
 
     // Embeddings: sum of word + position + type (N, C), its LayerNorm statistics (N).
     @usableFromInline let embSum, embMean, embRstd: ScratchBuffer<S>
@@ -19,17 +27,34 @@ public final class BertActivations<S: BLASScalar> {
     @usableFromInline let pooled, norms, output: ScratchBuffer<S>   // (B, C), (B), (B, C)
 
     @inlinable init(config c: BertConfig, batch: Int, length: Int, ids: [Int32], mask: [UInt8], training: Bool) {
-        self.batch = batch
-        self.length = length
+        shapeBatch = batch
+        shapeLength = length
         self.ids = ids
         self.mask = mask
+        self.training = training
+        hiddenSize = c.hiddenSize
         let n = batch * length, C = c.hiddenSize
+        capacityRows = n; capacityBatch = batch; capacityPairs = batch * length * length
         embSum = ScratchBuffer(n * C); embMean = ScratchBuffer(n); embRstd = ScratchBuffer(n)
         // Inference reuses two hidden buffers and one block's scratch (ping-pong).
         let stored = training ? c.numHiddenLayers : 1
         hidden = (0..<(training ? c.numHiddenLayers + 1 : 2)).map { _ in ScratchBuffer<S>(n * C) }
         blocks = (0..<stored).map { _ in BlockActivations(config: c, batch: batch, length: length) }
         pooled = ScratchBuffer(batch * C); norms = ScratchBuffer(batch); output = ScratchBuffer(batch * C)
+    }
+
+    /// Whether an inference forward of `input` fits in these buffers.
+    @usableFromInline func fits(_ input: BertBatch) -> Bool {
+        !training && input.batch <= capacityBatch && input.batch * input.length <= capacityRows
+            && input.batch * input.length * input.length <= capacityPairs
+    }
+
+    /// Takes `input`'s shape and masks for a reuse (every buffer is overwritten by the forward).
+    @usableFromInline func reuse(for input: BertBatch) {
+        shapeBatch = input.batch
+        shapeLength = input.length
+        ids = input.ids
+        mask = input.mask
     }
 }
 
@@ -124,11 +149,20 @@ public final class BertEncoder<S: BLASScalar> {
 
     /// Encodes one padded batch; `training` keeps every block's activations for `backward`.
     // Inlinable so callers specialise it: generic code would run the kernels through witness tables.
+    /// `reusing` (inference only): the activations of an earlier inference forward whose
+    /// buffers are reused when `input` fits, so encoding a corpus allocates (and page-faults)
+    /// once instead of once per batch; the earlier result is overwritten.
     @inlinable
-    public func forward(_ input: BertBatch, training: Bool = false) -> BertActivations<S> {
+    public func forward(_ input: BertBatch, training: Bool = false, reusing: BertActivations<S>? = nil) -> BertActivations<S> {
         let c = config, B = input.batch, T = input.length, N = B * T
         let C = c.hiddenSize, F = c.intermediateSize, H = c.numAttentionHeads
-        let a = BertActivations<S>(config: c, batch: B, length: T, ids: input.ids, mask: input.mask, training: training)
+        let a: BertActivations<S>
+        if !training, let reusing, reusing.fits(input) {
+            reusing.reuse(for: input)
+            a = reusing
+        } else {
+            a = BertActivations<S>(config: c, batch: B, length: T, ids: input.ids, mask: input.mask, training: training)
+        }
         let eps = S(c.layerNormEps)
         typealias P = BertParameterNames
         // Embeddings (N, C) = word[id] + position[t] + type[0].

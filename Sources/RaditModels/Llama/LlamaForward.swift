@@ -5,17 +5,19 @@ extension LlamaModel {
     /// The forward pass over a padded batch (see `LlamaBatch`). With `training` every
     /// layer's activations are kept for `backward`; otherwise one layer's buffers are
     /// reused. Logits are computed only for `logitRows` (flat slots b·T + t) into
-    /// `work.logits (M, V)`. With `cache` (B = 1) keys/values are appended to it and
-    /// queries attend over everything cached.
+    /// `work.logits (M, V)`. With `caches` (one per sequence) each sequence's keys/values
+    /// are appended to its own cache and its queries attend over everything cached there,
+    /// so sequences of different lengths decode together (batch positions must continue
+    /// each cache).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
-    func runForward(_ batch: LlamaBatch, training: Bool, logitRows: [Int], cache: LlamaKVCache<S>? = nil) {
+    func runForward(_ batch: LlamaBatch, training: Bool, logitRows: [Int], caches: [LlamaKVCache<S>] = []) {
         let c = config
         let B = batch.batch, T = batch.length, N = B * T
         let C = c.width, F = c.mlpWidth, kvW = c.kvWidth, V = c.vocab
-        precondition(cache == nil || B == 1, "KV cache decoding is per sequence (B = 1)")
-        let past = cache?.length ?? 0
-        let Tk = past + T
+        precondition(caches.isEmpty || caches.count == B, "KV cache decoding: one cache per sequence")
+        let pasts = caches.map(\.length)
+        let Tk = (pasts.max() ?? 0) + T
         let Ls = training ? c.layers : 1
         work.prepare(batch: B, length: T, keyLength: Tk, savedLayers: Ls, config: c, lora: activeLoRA)
         work.loraDropout = training && (activeLoRA?.dropout ?? 0) > 0
@@ -44,14 +46,17 @@ extension LlamaModel {
             }
             let att = work.attention.pointer + s * N * C
             let probs = work.probs.pointer + s * B * c.heads * T * Tk
-            if let cache {
-                precondition(Tk <= cache.capacity, "KV cache full: \(Tk) > capacity \(cache.capacity)")
-                let ck = cache.keys(layer: l), cv = cache.values(layer: l)
-                (ck + past * kvW).update(from: k, count: T * kvW)
-                (cv + past * kvW).update(from: v, count: T * kvW)
-                attentionForward(out: att, probs: probs, q: q, k: ck, v: cv, keyMask: nil, batch: 1,
-                                 queryLength: T, keyLength: Tk, heads: c.heads, kvHeads: c.kvHeads,
-                                 headDim: c.headDim, causal: true)
+            if !caches.isEmpty {
+                for (b, cache) in caches.enumerated() {
+                    let past = pasts[b], tk = past + T
+                    precondition(tk <= cache.capacity, "KV cache full: \(tk) > capacity \(cache.capacity)")
+                    let ck = cache.keys(layer: l), cv = cache.values(layer: l)
+                    (ck + past * kvW).update(from: k + b * T * kvW, count: T * kvW)
+                    (cv + past * kvW).update(from: v + b * T * kvW, count: T * kvW)
+                    attentionForward(out: att + b * T * C, probs: probs + b * c.heads * T * Tk, q: q + b * T * C,
+                                     k: ck, v: cv, keyMask: nil, batch: 1, queryLength: T, keyLength: tk,
+                                     heads: c.heads, kvHeads: c.kvHeads, headDim: c.headDim, causal: true)
+                }
             } else {
                 batch.keyMask.withUnsafeBufferPointer { mask in
                     attentionForward(out: att, probs: probs, q: q, k: k, v: v, keyMask: mask.baseAddress!, batch: B,
@@ -78,7 +83,7 @@ extension LlamaModel {
         let xL = work.residual.pointer + (training ? c.layers : 0) * N * C
         rmsNormForward(out: work.finalNorm.pointer, rstd: work.finalRstd.pointer, input: xL,
                        weight: P + offsets.finalNorm, rows: N, dim: C, eps: S(c.normEps))
-        cache?.length = Tk
+        for (b, cache) in caches.enumerated() { cache.length = pasts[b] + T }
         computeLogits(rows: logitRows)
     }
 

@@ -39,6 +39,15 @@ public struct GenerationResult: Sendable, Equatable {
     public var stopReason: StopReason
 }
 
+/// One sequence of a batched `generate`: its cache, sampler, output and next input.
+struct DecodingSequence<S: BLASScalar> {
+    let cache: LlamaKVCache<S>
+    var rng: RandomSource
+    var out: [Int] = []
+    var next: [Int]
+    var stop: StopReason?
+}
+
 /// Incremental decoding of one sequence (B = 1) with its own KV cache: `append` feeds
 /// tokens and returns the logits that predict the next one. Several decoders over one
 /// model can be advanced in turn (REPLUG's k contexts): the model's scratch buffers are
@@ -66,7 +75,7 @@ public final class LlamaDecoder<S: BLASScalar> {
             throw LlamaError.sequenceTooLong(length: cache.length + tokens.count, limit: cache.capacity)
         }
         let batch = try model.cachedBatch(tokens, start: cache.length)
-        model.runForward(batch, training: false, logitRows: [tokens.count - 1], cache: cache)
+        model.runForward(batch, training: false, logitRows: [tokens.count - 1], caches: [cache])
         return Array(UnsafeBufferPointer(start: model.work.logits.pointer, count: V))
     }
 }
@@ -74,34 +83,75 @@ public final class LlamaDecoder<S: BLASScalar> {
 extension LlamaModel {
     /// Continues `prompt` with a KV cache: one prefill over the prompt, then one
     /// single-token forward per generated token. `detokenize` maps generated ids to text
-    /// for stop strings.
+    /// for stop strings. The same as `generate(prompts: [prompt], …)`.
     public func generate(prompt: [Int], config g: GenerationConfig,
                          detokenize: (([Int]) -> String)? = nil) throws -> GenerationResult {
-        guard !prompt.isEmpty else { throw LlamaError.emptyPrompt(index: 0) }
-        for t in prompt where t < 0 || t >= config.vocab { throw LlamaError.tokenOutOfRange(token: t, vocab: config.vocab) }
-        let capacity = min(config.maxPositions, prompt.count + g.maxTokens)
-        guard prompt.count < capacity || g.maxTokens == 0 else {
-            throw LlamaError.sequenceTooLong(length: prompt.count, limit: config.maxPositions)
-        }
-        let decoder = LlamaDecoder(model: self, capacity: capacity)
-        var rng = RandomSource(seed: g.seed)
-        var out: [Int] = []
-        var next = prompt
-        while out.count < g.maxTokens {
-            if decoder.length + next.count > capacity { return GenerationResult(tokens: out, stopReason: .contextFull) }
-            let logits = try decoder.append(next)
-            let token = logits.withUnsafeBufferPointer { choose($0.baseAddress!, mode: g.sampling, rng: &rng) }
-            out.append(token)
-            if g.stopTokens.contains(token) { return GenerationResult(tokens: out, stopReason: .stopToken) }
-            if !g.stopStrings.isEmpty, let detokenize {
-                let text = detokenize(out)
-                if g.stopStrings.contains(where: { text.contains($0) }) {
-                    return GenerationResult(tokens: out, stopReason: .stopString)
-                }
+        try generate(prompts: [prompt], config: g, detokenize: detokenize)[0]
+    }
+
+    /// Continues every prompt as one batch: each prompt is prefilled into its own KV cache,
+    /// then each decode step runs every unfinished sequence's newest token together (one row
+    /// each through every matrix product, attention per sequence over its own cache). A
+    /// sequence leaves the batch at a stop token or string, at `maxTokens`, or when its
+    /// context is full. Each sequence gets its own sampler seeded with `g.seed`, so every
+    /// result equals what `generate(prompt:)` returns for that prompt alone.
+    /// At most `batchSize` sequences (each holding a KV cache of prompt + maxTokens
+    /// positions) decode at once; longer lists run in consecutive groups.
+    public func generate(prompts: [[Int]], config g: GenerationConfig, batchSize: Int = 16,
+                         detokenize: (([Int]) -> String)? = nil) throws -> [GenerationResult] {
+        precondition(batchSize > 0, "generate: batchSize must be positive")
+        if prompts.count > batchSize {
+            var results: [GenerationResult] = []
+            for start in stride(from: 0, to: prompts.count, by: batchSize) {
+                results += try generate(prompts: Array(prompts[start..<min(prompts.count, start + batchSize)]), config: g,
+                                        batchSize: batchSize, detokenize: detokenize)
             }
-            next = [token]
+            return results
         }
-        return GenerationResult(tokens: out, stopReason: .maxTokens)
+        var seqs: [DecodingSequence<S>] = []
+        for (index, prompt) in prompts.enumerated() {
+            guard !prompt.isEmpty else { throw LlamaError.emptyPrompt(index: index) }
+            for t in prompt where t < 0 || t >= config.vocab { throw LlamaError.tokenOutOfRange(token: t, vocab: config.vocab) }
+            let capacity = min(config.maxPositions, prompt.count + g.maxTokens)
+            guard prompt.count < capacity || g.maxTokens == 0 else {
+                throw LlamaError.sequenceTooLong(length: prompt.count, limit: config.maxPositions)
+            }
+            seqs.append(DecodingSequence(cache: LlamaKVCache<S>(config: config, capacity: capacity), rng: RandomSource(seed: g.seed),
+                                 next: prompt, stop: g.maxTokens == 0 ? .maxTokens : nil))
+        }
+        /// Records `token` for sequence i and decides whether it stops.
+        func take(_ i: Int, _ token: Int) {
+            seqs[i].out.append(token)
+            seqs[i].next = [token]
+            if g.stopTokens.contains(token) { seqs[i].stop = .stopToken; return }
+            if !g.stopStrings.isEmpty, let detokenize {
+                let text = detokenize(seqs[i].out)
+                if g.stopStrings.contains(where: { text.contains($0) }) { seqs[i].stop = .stopString; return }
+            }
+            if seqs[i].out.count >= g.maxTokens { seqs[i].stop = .maxTokens }
+        }
+        // Prefill: prompts differ in length, so each runs alone (B = 1) into its cache.
+        for i in seqs.indices where seqs[i].stop == nil {
+            let batch = try cachedBatch(seqs[i].next, start: 0)
+            runForward(batch, training: false, logitRows: [seqs[i].next.count - 1], caches: [seqs[i].cache])
+            take(i, choose(work.logits.pointer, mode: g.sampling, rng: &seqs[i].rng))
+        }
+        // Decode: one token per unfinished sequence per step, all in one forward.
+        while true {
+            for i in seqs.indices where seqs[i].stop == nil && seqs[i].cache.length + 1 > seqs[i].cache.capacity {
+                seqs[i].stop = .contextFull
+            }
+            let active = seqs.indices.filter { seqs[$0].stop == nil }
+            if active.isEmpty { break }
+            var batch = try LlamaBatch(sequences: active.map { seqs[$0].next })
+            for (b, i) in active.enumerated() { batch.positions[b] = Int32(seqs[i].cache.length) }
+            runForward(batch, training: false, logitRows: Array(0..<active.count), caches: active.map { seqs[$0].cache })
+            let V = config.vocab
+            for (b, i) in active.enumerated() {
+                take(i, choose(work.logits.pointer + b * V, mode: g.sampling, rng: &seqs[i].rng))
+            }
+        }
+        return seqs.map { GenerationResult(tokens: $0.out, stopReason: $0.stop ?? .maxTokens) }
     }
 
     /// A B = 1 batch whose positions continue from `start`.

@@ -2,6 +2,7 @@ import Foundation
 import RaditBase
 import RaditKernels
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 import RaditText
 
@@ -132,13 +133,12 @@ public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable {
         return ids.count > room ? Array(ids.suffix(room)) : ids
     }
 
-    /// Greedy decoding until the end-of-answer token; `maxTokens` only caps it.
+    /// Greedy decoding until the end-of-answer token; `maxTokens` only caps it. Every
+    /// prompt decodes in one batch, each stopping on its own.
     public func generate(_ prompts: [String], maxTokens: Int) throws -> [String] {
-        try prompts.map { p in
-            let r = try model.generate(prompt: generationPrompt(p, maxTokens: maxTokens),
-                                       config: GenerationConfig(maxTokens: maxTokens, stopTokens: endOfAnswer))
-            return text(r.tokens)
-        }
+        let ids = prompts.map { generationPrompt($0, maxTokens: maxTokens) }
+        let results = try model.generate(prompts: ids, config: GenerationConfig(maxTokens: maxTokens, stopTokens: endOfAnswer))
+        return results.map { text($0.tokens) }
     }
 
     public func text(_ tokens: [Int]) -> String {

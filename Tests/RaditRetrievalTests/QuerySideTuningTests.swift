@@ -1,5 +1,6 @@
 import RaditKernels
 import RaditModels
+import RaditRetrieval
 import RaditTensor
 import RaditTestSupport
 import XCTest

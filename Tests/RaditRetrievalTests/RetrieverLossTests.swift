@@ -1,5 +1,5 @@
 import Foundation
-import RaditModels
+import RaditRetrieval
 import RaditTensor
 import RaditTestSupport
 import XCTest

@@ -1,5 +1,6 @@
 import Foundation
 import RaditModels
+import RaditRetrieval
 import RaditTestSupport
 import XCTest
 

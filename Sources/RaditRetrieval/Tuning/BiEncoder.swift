@@ -1,5 +1,6 @@
 import RaditBase
 import RaditKernels
+import RaditModels
 import RaditTensor
 
 /// Which side of the bi-encoder R-ft updates.
