@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "RaditRetrieval", targets: ["RaditRetrieval"]),
         .library(name: "RaditTuning", targets: ["RaditTuning"]),
         .library(name: "RaditExperiments", targets: ["RaditExperiments"]),
+        .library(name: "RaditRemote", targets: ["RaditRemote"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -86,6 +87,7 @@ let package = Package(
                     dependencies: ["RaditRetrieval", "RaditExperiments", "RaditStore", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
+        .testTarget(name: "RaditRemoteTests", dependencies: ["RaditRemote", "RaditTestSupport"]),
         .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.
