@@ -36,6 +36,9 @@ public enum RunLayout {
     public static let metrics = "/metrics"
     /// `/results/<table>`: final tables.
     public static let results = "/results"
+    /// `/data`: what the run read: `split/{train,dev,test}` question ids, `chunk_ids` and
+    /// `chunk_documents` (source document of each chunk); attributes say how it was split.
+    public static let data = "/data"
     /// `/predictions/<split>`: model outputs.
     public static let predictions = "/predictions"
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RaditBase
+import RaditData
 import RaditIndex
 import RaditKernels
 import RaditModels
@@ -17,26 +18,42 @@ public enum LMInstanceSource: String, Sendable, CaseIterable, Codable {
     case dsf
 }
 
-/// What the tuner does; RaditExperiments fills it from the `[train]` section.
+/// What the tuner does. RaditExperiments fills it from the `[train]` section, where every
+/// default lives (these fields have none).
 public struct TuningOptions: Sendable, Equatable {
-    public var schedule: TuningSchedule = .lockstep
+    public var schedule: TuningSchedule
     /// Steps per stage (sequential schedules take twice as many in total).
-    public var steps = 100
-    public var batchSize = 4
+    public var steps: Int
+    public var batchSize: Int
     /// K: candidates per query for R-ft (and the LM scoring that supervises it).
-    public var candidates = 8
+    public var candidates: Int
     /// k: retrieved chunks per question used as LM-ft instances (k ≤ K).
-    public var lmTopK = 3
-    public var objective = RetrieverObjective()
+    public var lmTopK: Int
+    public var objective: RetrieverObjective
     /// Learning-rate schedules over each stage's own steps (RaditKernels' schedules).
-    public var lmRate = LearningRateSchedule.constant(peak: 1e-4)
-    public var retrieverRate = LearningRateSchedule.constant(peak: 1e-5)
-    /// Share of LM-ft instances whose chunk is replaced by a gold chunk (when known).
-    public var oracleShare = 0.0
-    public var lmSource: LMInstanceSource = .retrieved
-    public var seed: UInt64 = 0
+    public var lmRate: LearningRateSchedule
+    public var retrieverRate: LearningRateSchedule
+    /// The oracle share P (`OracleShare`, RAFT's P): the probability that a training
+    /// question's LM-ft context is made to hold a gold chunk.
+    public var oracleShare: Double
+    public var lmSource: LMInstanceSource
+    public var seed: UInt64
 
-    public init() {}
+    public init(schedule: TuningSchedule, steps: Int, batchSize: Int, candidates: Int, lmTopK: Int,
+                objective: RetrieverObjective, lmRate: LearningRateSchedule, retrieverRate: LearningRateSchedule,
+                oracleShare: Double, lmSource: LMInstanceSource, seed: UInt64) {
+        self.schedule = schedule
+        self.steps = steps
+        self.batchSize = batchSize
+        self.candidates = candidates
+        self.lmTopK = lmTopK
+        self.objective = objective
+        self.lmRate = lmRate
+        self.retrieverRate = retrieverRate
+        self.oracleShare = oracleShare
+        self.lmSource = lmSource
+        self.seed = seed
+    }
 
     public var totalSteps: Int { schedule.totalSteps(steps) }
 }
@@ -69,7 +86,8 @@ public struct StepMetrics: Sendable, Equatable {
 /// Errors the tuner reports before or during training.
 public enum TuningError: RaditError, Equatable {
     case emptyTrainingSet
-    case invalidOption(key: String, reason: String)
+    /// An option the tuner cannot work with, named by its `TuningOptions` field.
+    case invalidOption(option: String, reason: String)
     case missingRAFTInstances(exampleCount: Int, instanceLists: Int)
     /// Training questions that are also questions of the evaluation split (normalised text).
     case evaluationQuestionInTraining(split: String, count: Int, examples: [String])
@@ -80,10 +98,10 @@ public enum TuningError: RaditError, Equatable {
         switch self {
         case .emptyTrainingSet:
             return "the training set is empty: check [data] points at a split with questions"
-        case let .invalidOption(key, reason):
-            return "\(key): \(reason)"
+        case let .invalidOption(option, reason):
+            return "\(option): \(reason)"
         case let .missingRAFTInstances(n, m):
-            return "train.lm_source = \"raft\" needs one instance list per training example: got \(m) lists for \(n) examples"
+            return "RAFT LM-ft data needs one instance list per training example: got \(m) lists for \(n) examples"
         case let .evaluationQuestionInTraining(split, count, examples):
             return "\(count) training question(s) are also \(split) questions (same text after normalisation), e.g. \(examples.joined(separator: "; ")): a run never trains on what it is evaluated on; remove them from the training data or split the data by question"
         case let .stopped(stage):
@@ -100,22 +118,25 @@ public final class DualTuner {
     public let encoder: QueryEncoder
     /// The document vectors (frozen), searched with the query encoder's embeddings.
     public let index: any VectorIndex
-    public let chunks: ChunkTexts
-    public let train: [QAExample]
+    /// The chunks the index was built from; index ids are corpus positions.
+    public let corpus: Corpus
+    public let train: [Example]
+    /// Gold chunk positions of each training example (`Corpus.goldPositions`).
+    let trainGold: [[Int]]
     public let scorer: CachedScorer
     /// RAFT instances per training example (when `options.lmSource == .raft`).
     public let raftInstances: [[PromptAnswer]]
     public var state: TuningState
 
     public init(options: TuningOptions, lm: LMTrainer, encoder: QueryEncoder, index: any VectorIndex,
-                chunks: ChunkTexts, train: [QAExample], template: PromptFormat,
+                corpus: Corpus, train: [Example], template: PromptFormat,
                 cache: ScoreCache = ScoreCache(), raftInstances: [[PromptAnswer]] = []) throws {
         guard !train.isEmpty else { throw TuningError.emptyTrainingSet }
         guard options.lmTopK <= options.candidates else {
-            throw TuningError.invalidOption(key: "train.lm_top_k", reason: "k = \(options.lmTopK) exceeds train.candidates K = \(options.candidates); LM-ft instances come from the top-K")
+            throw TuningError.invalidOption(option: "lmTopK", reason: "k = \(options.lmTopK) exceeds the K = \(options.candidates) candidates; LM-ft instances come from the top-K")
         }
         guard options.candidates <= index.count else {
-            throw TuningError.invalidOption(key: "train.candidates", reason: "K = \(options.candidates) exceeds the \(index.count) chunks in the index")
+            throw TuningError.invalidOption(option: "candidates", reason: "K = \(options.candidates) exceeds the \(index.count) chunks in the index")
         }
         if options.lmSource == .raft && raftInstances.count != train.count {
             throw TuningError.missingRAFTInstances(exampleCount: train.count, instanceLists: raftInstances.count)
@@ -124,8 +145,9 @@ public final class DualTuner {
         self.lm = lm
         self.encoder = encoder
         self.index = index
-        self.chunks = chunks
+        self.corpus = corpus
         self.train = train
+        trainGold = train.map(corpus.goldPositions)
         self.raftInstances = raftInstances
         scorer = CachedScorer(scorer: lm, template: template, cache: cache)
         state = TuningState(seed: options.seed)
@@ -174,10 +196,10 @@ public final class DualTuner {
     }
 
     /// LM scores of (example, chunk) pairs through the cache: (B, K).
-    func scorePairs(_ examples: [QAExample], _ ids: [[Int]]) throws -> [[AnswerLogProb]] {
+    func scorePairs(_ examples: [Example], _ ids: [[Int]]) throws -> [[AnswerLogProb]] {
         var requests: [ScoringRequest] = []
         for (b, e) in examples.enumerated() {
-            for id in ids[b] { requests.append(ScoringRequest(question: e.question, answer: e.target, chunk: chunks[id])) }
+            for id in ids[b] { requests.append(ScoringRequest(question: e.question, answer: e.target, chunk: corpus.text(id))) }
         }
         let flat = try scorer.score(requests)
         var out: [[AnswerLogProb]] = []
@@ -231,7 +253,7 @@ public final class DualTuner {
     /// A query whose LSR target is flat contributes nothing (its term is dropped, the loss
     /// stays a mean over the batch); returns the loss and the dropped share. When every
     /// query is dropped no optimizer step is taken.
-    func retrieverStep(batchIndex: [Int], batch: [QAExample], queries q: Tensor<Float>,
+    func retrieverStep(batchIndex: [Int], batch: [Example], queries q: Tensor<Float>,
                        searched: [[Int]], learningRate: Double) throws -> (loss: Double, flatShare: Double) {
         let B = batch.count
         let D = encoder.dimension
@@ -239,7 +261,7 @@ public final class DualTuner {
         var loss = 0.0
         var flat = 0
         if options.objective.kind == .contrastive {
-            loss = try contrastiveStep(batch: batch, queries: q, searched: searched, dq: &dq)
+            loss = try contrastiveStep(gold: batchIndex.map { trainGold[$0] }, queries: q, searched: searched, dq: &dq)
         } else {
             let candidates = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
             let lm = try state.fixed.map { f in batchIndex.map { f[$0].lm } } ?? scorePairs(batch, candidates)
@@ -273,17 +295,17 @@ public final class DualTuner {
 
     /// In-batch DPR over the queries that have a gold chunk: positive = the first gold chunk,
     /// negatives = the retrieved non-gold chunks of the whole batch. Adds into `dq`.
-    func contrastiveStep(batch: [QAExample], queries q: Tensor<Float>, searched: [[Int]],
+    func contrastiveStep(gold: [[Int]], queries q: Tensor<Float>, searched: [[Int]],
                          dq: inout Tensor<Float>) throws -> Double {
         let D = encoder.dimension
-        let rows = batch.indices.filter { !batch[$0].goldChunks.isEmpty }
+        let rows = gold.indices.filter { !gold[$0].isEmpty }
         guard !rows.isEmpty else { return 0 }
-        let golds = Set(rows.flatMap { batch[$0].goldChunks })
+        let golds = Set(rows.flatMap { gold[$0] })
         var negativeIDs: [Int] = []
         for b in rows { for id in searched[b] where !golds.contains(id) && !negativeIDs.contains(id) { negativeIDs.append(id) } }
         let queries = rows.flatMap { q.row($0) } // (B', D)
         // Candidates (B' + M, D): each query's positive first, then the hard negatives.
-        let candidates = try rows.flatMap { try index.reconstruct(batch[$0].goldChunks[0]) }
+        let candidates = try rows.flatMap { try index.reconstruct(gold[$0][0]) }
             + negativeIDs.flatMap { try index.reconstruct($0) }
         var dRows = [Float](repeating: 0, count: rows.count * D) // (B', D)
         let loss = queries.withUnsafeBufferPointer { qp in
@@ -297,17 +319,18 @@ public final class DualTuner {
             }
         }
         // The loss is a mean over B' queries; rescale so it is a mean over the batch like the others.
-        let scale = Float(rows.count) / Float(batch.count)
+        let scale = Float(rows.count) / Float(gold.count)
         for (r, b) in rows.enumerated() { for d in 0..<D { dq.scalars[b * D + d] += scale * dRows[r * D + d] } }
         return Double(loss) * Double(scale)
     }
 
-    /// RA-IT instances: each of the top-k chunks with the question and the answer; with
-    /// probability `oracleShare` an instance's chunk is swapped for a gold chunk. Under the
+    /// RA-IT instances: each of the top-k chunks with the question and the answer; the
+    /// oracle share P puts a gold chunk in place of the k-th for that share of questions
+    /// (`OracleShare`, the rule the RA-IT export uses). Under the
     /// `cached` schedule (RA-DIT's recipe) the chunks are the base retriever's top-k, fixed
     /// before training, not the moving retriever's: RA-DIT §5.2 / App. E.1 tune the LM on the
     /// base retriever's contexts.
-    func lmInstances(batchIndex: [Int], batch: [QAExample], searched: [[Int]]) -> [PromptAnswer] {
+    func lmInstances(batchIndex: [Int], batch: [Example], searched: [[Int]]) -> [PromptAnswer] {
         if options.lmSource == .raft { return batchIndex.flatMap { raftInstances[$0] } }
         if options.lmSource == .dsf {
             return batch.map { PromptAnswer(prompt: scorer.template.closedBookPrompt(question: $0.question),
@@ -316,12 +339,10 @@ public final class DualTuner {
         let retrieved = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
         var out: [PromptAnswer] = []
         for (b, e) in batch.enumerated() {
-            for id in retrieved[b].prefix(options.lmTopK) {
-                var chunk = id
-                if options.oracleShare > 0, !e.goldChunks.isEmpty, state.rng.bernoulli(options.oracleShare) {
-                    chunk = e.goldChunks[state.rng.int(below: e.goldChunks.count)]
-                }
-                out.append(scorer.template.pair(question: e.question, chunk: chunks[chunk], answer: e.target))
+            let (chunks, _) = OracleShare.apply(Array(retrieved[b].prefix(options.lmTopK)), gold: trainGold[batchIndex[b]],
+                                                share: options.oracleShare, rng: &state.rng)
+            for chunk in chunks {
+                out.append(scorer.template.pair(question: e.question, chunk: corpus.text(chunk), answer: e.target))
             }
         }
         return out

@@ -1,4 +1,5 @@
 import RaditBase
+import RaditData
 import RaditEval
 
 /// Dev/test results of one (LM, retriever) pair.
@@ -15,7 +16,7 @@ public struct EvaluationReport: Sendable, Equatable {
 public enum Evaluation {
     /// `recallAt` lists the cut-offs; retrieval is skipped when it is empty or no example
     /// has gold chunks.
-    public static func run(_ examples: [QAExample], reader: RetrievalReader, options: InferenceOptions,
+    public static func run(_ examples: [Example], reader: RetrievalReader, options: InferenceOptions,
                            recallAt: [Int] = [1, 5], stage: String = "eval",
                            progress: ProgressHandler = silentProgress) throws -> EvaluationReport {
         // Answer in slices so long evaluations report progress; every example is answered
@@ -32,12 +33,13 @@ public enum Evaluation {
         let scores = zip(predictions, examples).map { AnswerScore(prediction: $0.answer, golds: $1.answers) }
         let n = Double(max(1, examples.count))
         var recall: [Int: Double] = [:]
-        let withGold = examples.filter { !$0.goldChunks.isEmpty }
+        // The retrieval benchmark's own metric and rule: chunk ids against the relevant
+        // grades, over the questions that have a relevant chunk.
+        let withGold = examples.filter { !$0.relevantGrades.isEmpty }
         if let kMax = recallAt.max(), !withGold.isEmpty {
             let (_, ids) = try reader.retrieve(withGold.map(\.question), k: min(kMax, reader.retriever.count))
-            // The retrieval benchmark's own metric, over chunk positions as ids.
-            let rankings = ids.map { $0.map(String.init) }
-            let grades = withGold.map { e in Dictionary(e.goldChunks.map { (String($0), 1) }, uniquingKeysWith: max) }
+            let rankings = ids.map { $0.map { reader.corpus[$0].id } }
+            let grades = withGold.map(\.relevantGrades)
             for k in recallAt {
                 let metric = RetrievalMetric.goldRecallAny(k)
                 let hits = zip(rankings, grades).reduce(0.0) { $0 + metric.value(ranking: $1.0, grades: $1.1) }

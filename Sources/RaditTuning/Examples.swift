@@ -1,23 +1,25 @@
-/// A question with its gold answers (aliases) and, when known, the ids of gold chunks.
-public struct QAExample: Sendable, Equatable {
-    public var id: String
-    public var question: String
-    public var answers: [String]
-    public var goldChunks: [Int]
-    public init(id: String, question: String, answers: [String], goldChunks: [Int] = []) {
-        self.id = id
-        self.question = question
-        self.answers = answers
-        self.goldChunks = goldChunks
-    }
-    /// The answer trained on and scored for LSR: the first alias.
+import RaditData
+
+// The engine works on the data layer's `Example` and `Corpus`: an index id is a corpus
+// position, and a prompt's chunk text is `Chunk.indexedText`, the text the retriever embeds.
+
+extension Example {
+    /// The answer trained on and scored for LSR: the first alias ("" when there is none;
+    /// `radit run` refuses data without answers before training).
     public var target: String { answers.first ?? "" }
 }
 
-/// The chunk texts the index was built from, addressed by the index's ids.
-public struct ChunkTexts: Sendable {
-    public var texts: [String]
-    public init(_ texts: [String]) { self.texts = texts }
-    public subscript(id: Int) -> String { texts[id] }
-    public var count: Int { texts.count }
+extension Corpus {
+    /// Positions of an example's relevant gold chunks (grade > 0), in source order; gold
+    /// ids the corpus lacks (HotpotQA fullwiki) are left out.
+    public func goldPositions(_ example: Example) -> [Int] {
+        var out: [Int] = []
+        for r in example.gold where r.grade > 0 {
+            if let p = position(of: r.id), !out.contains(p) { out.append(p) }
+        }
+        return out
+    }
+
+    /// The text a prompt shows for the chunk at `position` (the one chunk-text rule).
+    public func text(_ position: Int) -> String { self[position].indexedText }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RaditData
 import RaditRetrieval
 import RaditTensor
 
@@ -18,15 +19,22 @@ public enum InferenceMode: String, Sendable, CaseIterable, Codable {
     case oracle
 }
 
+/// How evaluation answers; RaditExperiments fills it from `[eval]`, where the defaults live.
 public struct InferenceOptions: Sendable, Equatable {
-    public var mode: InferenceMode = .rerank
+    public var mode: InferenceMode
     /// Chunks per question.
-    public var k = 3
+    public var k: Int
     /// Temperature of p_R used to mix the per-chunk LM probabilities (rerank, replug).
-    public var temperature = 1.0
+    public var temperature: Double
     /// A cap on generated tokens; answers end at the end-of-answer token.
-    public var maxTokens = 16
-    public init() {}
+    public var maxTokens: Int
+
+    public init(mode: InferenceMode, k: Int, temperature: Double, maxTokens: Int) {
+        self.mode = mode
+        self.k = k
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+    }
 }
 
 /// One answered question.
@@ -56,13 +64,14 @@ public final class RetrievalReader {
     public let scorer: CachedScorer
     /// The current retriever (during a run: the tuned query encoder over the frozen index).
     public let retriever: any Retriever
-    public let chunks: ChunkTexts
+    /// The chunks the retriever searches; its ids are corpus positions.
+    public let corpus: Corpus
 
-    public init(generator: AnswerGenerator, scorer: CachedScorer, retriever: any Retriever, chunks: ChunkTexts) {
+    public init(generator: AnswerGenerator, scorer: CachedScorer, retriever: any Retriever, corpus: Corpus) {
         self.generator = generator
         self.scorer = scorer
         self.retriever = retriever
-        self.chunks = chunks
+        self.corpus = corpus
     }
 
     var template: PromptFormat { scorer.template }
@@ -74,7 +83,7 @@ public final class RetrievalReader {
         return (hits.map { $0.map { Double($0.score) } }, hits.map { $0.map(\.id) })
     }
 
-    public func answer(_ examples: [QAExample], options: InferenceOptions) throws -> [Prediction] {
+    public func answer(_ examples: [Example], options: InferenceOptions) throws -> [Prediction] {
         switch options.mode {
         case .closedBook:
             let gens = try generator.generate(examples.map { template.closedBookPrompt(question: $0.question) },
@@ -83,14 +92,16 @@ public final class RetrievalReader {
                 Prediction(id: e.id, answer: template.extractAnswer(template.answerTag + g), chunks: [], generations: [g])
             }
         case .oracle:
-            let prompts = examples.map { e in template.prompt(question: e.question, chunks: e.goldChunks.map { chunks[$0] }) }
+            let gold = examples.map(corpus.goldPositions)
+            let prompts = examples.indices.map { i in template.prompt(question: examples[i].question, chunks: gold[i].map(corpus.text)) }
             let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
-            return zip(examples, gens).map { e, g in
-                Prediction(id: e.id, answer: template.extractAnswer(template.answerTag + g), chunks: e.goldChunks, generations: [g])
+            return examples.indices.map { i in
+                Prediction(id: examples[i].id, answer: template.extractAnswer(template.answerTag + gens[i]), chunks: gold[i],
+                           generations: [gens[i]])
             }
         case .concat:
             let (_, ids) = try retrieve(examples.map(\.question), k: options.k)
-            let prompts = examples.indices.map { i in template.prompt(question: examples[i].question, chunks: ids[i].map { chunks[$0] }) }
+            let prompts = examples.indices.map { i in template.prompt(question: examples[i].question, chunks: ids[i].map(corpus.text)) }
             let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
             return examples.indices.map { i in
                 Prediction(id: examples[i].id, answer: template.extractAnswer(template.answerTag + gens[i]),
@@ -103,11 +114,11 @@ public final class RetrievalReader {
             }
         case .replug:
             guard let mixer = generator as? MixtureGenerator else {
-                throw TuningError.invalidOption(key: "eval.mode", reason: "\"replug\" needs an LM that exposes next-token distributions (the native Llama does); use \"rerank\"")
+                throw TuningError.invalidOption(option: "mode", reason: "\"replug\" needs an LM that exposes next-token distributions (the native Llama does); use \"rerank\"")
             }
             let (scores, ids) = try retrieve(examples.map(\.question), k: options.k)
             return try examples.indices.map { i in
-                let prompts = ids[i].map { template.prompt(question: examples[i].question, chunk: chunks[$0]) }
+                let prompts = ids[i].map { template.prompt(question: examples[i].question, chunk: corpus.text($0)) }
                 let weights = softmax(scores[i], temperature: options.temperature)
                 let d = try replugDecode(mixer.openSources(prompts, maxTokens: options.maxTokens), weights: weights,
                                          maxTokens: options.maxTokens, end: mixer.endOfAnswer)
@@ -120,8 +131,8 @@ public final class RetrievalReader {
 
     /// RA-DIT App. B for one question: generate per chunk, then pick the candidate with the
     /// highest mixture probability (ties: the candidate from the higher-ranked chunk).
-    func rerank(_ e: QAExample, ids: [Int], scores: [Double], options: InferenceOptions) throws -> Prediction {
-        let prompts = ids.map { template.prompt(question: e.question, chunk: chunks[$0]) }
+    func rerank(_ e: Example, ids: [Int], scores: [Double], options: InferenceOptions) throws -> Prediction {
+        let prompts = ids.map { template.prompt(question: e.question, chunk: corpus.text($0)) }
         let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
         var candidates: [String] = []
         for g in gens {
@@ -130,12 +141,12 @@ public final class RetrievalReader {
         }
         if candidates.count == 1 {
             // One candidate wins whatever its probability; score it only to report it.
-            let lp = try scorer.score(ids.map { ScoringRequest(question: e.question, answer: candidates[0], chunk: chunks[$0]) })
+            let lp = try scorer.score(ids.map { ScoringRequest(question: e.question, answer: candidates[0], chunk: corpus.text($0)) })
             let mix = answerMixture(logProbs: [lp.map(\.sum)], retrieverScores: scores, temperature: options.temperature)
             return Prediction(id: e.id, answer: candidates[0], chunks: ids, generations: gens, logProbability: mix[0])
         }
         var requests: [ScoringRequest] = []
-        for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: chunks[id])) } }
+        for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: corpus.text(id))) } }
         let flat = try scorer.score(requests).map(\.sum)
         let table = candidates.indices.map { a in Array(flat[a * ids.count..<(a + 1) * ids.count]) }
         let mix = answerMixture(logProbs: table, retrieverScores: scores, temperature: options.temperature)

@@ -14,8 +14,8 @@ public struct PromptFormat: Sendable, Equatable {
     /// RAFT's `<ANSWER>:`).
     public var answerTag: String
 
-    public init(template: RaditData.PromptTemplate = .raDIT, closedBook: String = "Question: {x}\nAnswer: {y}",
-                chunkSeparator: String = "\n\n", answerTag: String = "Answer:") {
+    /// The defaults live in the config schema (`lm.*`).
+    public init(template: RaditData.PromptTemplate, closedBook: String, chunkSeparator: String, answerTag: String) {
         self.template = template
         self.closedBook = closedBook
         self.chunkSeparator = chunkSeparator

@@ -19,8 +19,8 @@ public struct RetrieverObjective: Sendable, Equatable {
     /// τ_LM in p_LSR = softmax(g / τ_LM).
     public var lmTemperature: Double
 
-    public init(kind: RetrieverLossKind = .lsr, direction: KLDirection = .targetToRetriever,
-                scoreMode: LSRScoreMode = .prob, retrieverTemperature: Double = 1, lmTemperature: Double = 1) {
+    public init(kind: RetrieverLossKind, direction: KLDirection, scoreMode: LSRScoreMode,
+                retrieverTemperature: Double, lmTemperature: Double) {
         self.kind = kind
         self.direction = direction
         self.scoreMode = scoreMode

@@ -13,7 +13,7 @@ public struct TrainingSnapshot: Sendable, Equatable {
 
 extension TuningError {
     static func notCheckpointable(_ what: String) -> TuningError {
-        .invalidOption(key: what, reason: "this component cannot write checkpoints (it does not conform to Checkpointable), so the run cannot be saved or resumed")
+        .invalidOption(option: what, reason: "this component cannot write checkpoints (it does not conform to Checkpointable), so the run cannot be saved or resumed")
     }
 }
 

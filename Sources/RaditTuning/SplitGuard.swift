@@ -1,3 +1,4 @@
+import RaditData
 import RaditEval
 
 /// Protocol guard (DESIGN §5): a run never trains on a question it is evaluated on. Two
@@ -6,14 +7,14 @@ import RaditEval
 public enum SplitGuard {
     /// Training questions whose normalised text is an evaluation question, as (train id,
     /// evaluation id) pairs in training order.
-    public static func overlap(train: [QAExample], evaluation: [QAExample]) -> [(train: String, evaluation: String)] {
+    public static func overlap(train: [Example], evaluation: [Example]) -> [(train: String, evaluation: String)] {
         var evaluated: [String: String] = [:]
         for e in evaluation { evaluated[AnswerMetrics.normalize(e.question)] = evaluated[AnswerMetrics.normalize(e.question)] ?? e.id }
         return train.compactMap { t in evaluated[AnswerMetrics.normalize(t.question)].map { (t.id, $0) } }
     }
 
     /// Throws `TuningError.evaluationQuestionInTraining` naming the first overlaps.
-    public static func check(train: [QAExample], evaluation: [QAExample], split: String) throws {
+    public static func check(train: [Example], evaluation: [Example], split: String) throws {
         let found = overlap(train: train, evaluation: evaluation)
         guard found.isEmpty else {
             throw TuningError.evaluationQuestionInTraining(split: split, count: found.count,

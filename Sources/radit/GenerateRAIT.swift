@@ -16,8 +16,9 @@ struct GenerateRAIT: ParsableCommand {
     var split: GenerateSplit = .train
     @Option(help: "Retrieved chunks per question (RA-DIT uses 3).") var k: Int
     @Option(help: "separate (one instance per chunk) or concat (all k in one prompt).") var mode: RAITMode = .separate
-    @Option(help: "Share of questions whose k-th chunk is replaced by a gold chunk missing from the top k.")
-    var goldShare: Double = 0
+    @Option(name: [.customLong("oracle-share"), .customLong("gold-share")],
+            help: "Oracle share P: share of questions whose k-th chunk is replaced by a gold chunk missing from the top k.")
+    var oracleShare: Double = 0
     @Option(help: "Prompt template with {c}, {x} and a final {y}.")
     var template: String = "Background: {c}\n\nQuestion: {x}\nAnswer: {y}"
     @Option(help: "Seed.") var seed: UInt64 = 0
@@ -27,7 +28,7 @@ struct GenerateRAIT: ParsableCommand {
         let progress = ProgressRenderer()
         defer { progress.finish() }
         let input = try GenerationInput.load(data, split: split)
-        let builder = try RAITBuilder(k: k, template: try PromptTemplate(template), mode: mode, goldShare: goldShare, seed: seed)
+        let builder = try RAITBuilder(k: k, template: try PromptTemplate(template), mode: mode, oracleShare: oracleShare, seed: seed)
         let outURL = URL(fileURLWithPath: out)
         let file = outURL.appendingPathComponent("rait.jsonl")
         let retriever = BM25Retriever(corpus: input.dataset.corpus)
@@ -39,7 +40,7 @@ struct GenerateRAIT: ParsableCommand {
         let examples = instances.map { TrainingExample($0, system: nil, split: input.exportSplit($0.questionID)) }
         let notes = try input.export(examples, seed: seed, to: outURL, name: "rait")
         print("RA-IT: \(instances.count) instances (\(summary.written) new, \(summary.alreadyPresent) resumed), "
-              + "k=\(k), mode=\(mode.rawValue), gold share=\(goldShare), seed=\(seed) → \(out)")
+              + "k=\(k), mode=\(mode.rawValue), oracle share=\(oracleShare), seed=\(seed) → \(out)")
         for n in notes { print("  " + n) }
     }
 }

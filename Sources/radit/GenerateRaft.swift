@@ -97,7 +97,7 @@ struct GenerateRaft: ParsableCommand {
         let progress = ProgressRenderer()
         defer { progress.finish() }
         let input = try GenerationInput.load(data, split: split)
-        let builder = try RaftBuilder(oracleProbability: p, distractors: distractors, seed: seed, noOracleAnswer: noOracleAnswer)
+        let builder = try RaftBuilder(oracleShare: p, distractors: distractors, seed: seed, noOracleAnswer: noOracleAnswer)
         let distractorSource: DistractorSource
         switch source {
         case .random: distractorSource = .random

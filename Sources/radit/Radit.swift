@@ -16,6 +16,7 @@ struct Radit: ParsableCommand {
             Bench.self,
             Generate.self,
             Run.self,
+            ConfigCommand.self,
         ]
     )
 }

@@ -8,7 +8,7 @@ final class ExportTests: XCTestCase {
     func testChatJSONLMatchesTheFineTuningShape() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 300, seed: 6))
         let splitOf = Dictionary(uniqueKeysWithValues: kb.questions.map { ($0.id, $0.split.exportSplit) })
-        let raft = try RaftBuilder(oracleProbability: 0.8, distractors: 3, seed: 0)
+        let raft = try RaftBuilder(oracleShare: 0.8, distractors: 3, seed: 0)
             .build(kb.examples(), corpus: kb.corpus, source: .random, supporting: kb.supportingSentences)
         let examples = raft.map { TrainingExample($0, system: "Answer from the documents.", split: splitOf[$0.questionID]) }
         let dir = Fixtures.temporaryDirectory("export")
@@ -70,10 +70,10 @@ final class ExportTests: XCTestCase {
         let file = Fixtures.sharedData("hotpotqa_dev_distractor_sample100/hotpot_dev_distractor_sample100.json").path
         let data = try DatasetReader.read(file)
         let rait = try RAITBuilder(k: 3, seed: 0).build(data.queries.examples, corpus: data.corpus, retriever: BM25Retriever(corpus: data.corpus))
-        let raft = try RaftBuilder(oracleProbability: 0.8, distractors: 4, seed: 0)
+        let raft = try RaftBuilder(oracleShare: 0.8, distractors: 4, seed: 0)
             .build(data.queries.examples, corpus: data.corpus, source: .random)
         // Several RAFT instances per question, as a multi-epoch RAFT set has (other seeds).
-        let raftMore = try RaftBuilder(oracleProbability: 0.8, distractors: 4, seed: 1)
+        let raftMore = try RaftBuilder(oracleShare: 0.8, distractors: 4, seed: 1)
             .build(data.queries.examples, corpus: data.corpus, source: .random)
         let exporter = try FineTuningExporter(seed: 0)
         for (name, examples) in [("rait", rait.map { TrainingExample($0, system: nil) }),

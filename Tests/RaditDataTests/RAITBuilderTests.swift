@@ -18,7 +18,7 @@ final class RAITBuilderTests: XCTestCase {
                 let c = corpus[top.row(i)[j]]
                 XCTAssertEqual(r.rank, j)
                 XCTAssertEqual(r.chunkIDs, [c.id])
-                XCTAssertEqual(r.prompt + r.completion, "Background: \(c.text)\n\nQuestion: \(e.question)\nAnswer: \(e.answers[0])")
+                XCTAssertEqual(r.prompt + r.completion, "Background: \(c.indexedText)\n\nQuestion: \(e.question)\nAnswer: \(e.answers[0])")
                 XCTAssertEqual(r.completion, " " + e.answers[0])
                 XCTAssertFalse(r.goldContext)
             }
@@ -26,20 +26,20 @@ final class RAITBuilderTests: XCTestCase {
         XCTAssertEqual(Set(instances.map(\.id)).count, instances.count, "ids are unique")
     }
 
-    func testGoldShareAndConcatMode() throws {
+    func testOracleShareAndConcatMode() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 300, seed: 2))
         let corpus = kb.corpus, examples = kb.examples(.train)
         let ranker = try DenseRetriever(corpus: corpus, documents: ToyEmbedder())
-        let always = try RAITBuilder(k: 2, mode: .concat, goldShare: 1, seed: 0).build(examples, corpus: corpus, retriever: ranker)
+        let always = try RAITBuilder(k: 2, mode: .concat, oracleShare: 1, seed: 0).build(examples, corpus: corpus, retriever: ranker)
         XCTAssertEqual(always.count, examples.count)
         for (r, e) in zip(always, examples) {
             XCTAssertEqual(r.chunkIDs.count, 2)
             XCTAssertTrue(r.chunkIDs.contains { id in e.gold.contains { $0.id == id } }, "gold share 1 but no gold in \(r.id)")
             XCTAssertNil(r.rank)
-            XCTAssertTrue(r.prompt.contains(corpus[id: r.chunkIDs[0]]!.text + "\n\n" + corpus[id: r.chunkIDs[1]]!.text))
+            XCTAssertTrue(r.prompt.contains(corpus[id: r.chunkIDs[0]]!.indexedText + "\n\n" + corpus[id: r.chunkIDs[1]]!.indexedText))
         }
-        let half = try RAITBuilder(k: 2, mode: .concat, goldShare: 0.5, seed: 0).build(examples, corpus: corpus, retriever: ranker)
-        let none = try RAITBuilder(k: 2, mode: .concat, goldShare: 0, seed: 0).build(examples, corpus: corpus, retriever: ranker)
+        let half = try RAITBuilder(k: 2, mode: .concat, oracleShare: 0.5, seed: 0).build(examples, corpus: corpus, retriever: ranker)
+        let none = try RAITBuilder(k: 2, mode: .concat, oracleShare: 0, seed: 0).build(examples, corpus: corpus, retriever: ranker)
         XCTAssertEqual(none.filter(\.goldContext).count, 0)
         let replaced = half.filter(\.goldContext).count
         // Gold is replaced only where retrieval missed it, in about half of those questions.
@@ -52,7 +52,7 @@ final class RAITBuilderTests: XCTestCase {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 150, seed: 1))
         let corpus = kb.corpus, examples = kb.examples()
         let ranker = BM25Retriever(corpus: corpus)
-        let builder = try RAITBuilder(k: 3, goldShare: 0.3, seed: 4)
+        let builder = try RAITBuilder(k: 3, oracleShare: 0.3, seed: 4)
         let url = Fixtures.temporaryDirectory("rait-resume").appendingPathComponent("rait.jsonl")
         let first = try builder.write(examples, corpus: corpus, retriever: ranker, to: url, progress: { _ in .stop })
         XCTAssertFalse(first.complete)

@@ -18,7 +18,7 @@ final class RaftBuilderTests: XCTestCase {
     func testOracleShareAndDistractorCountOn10kInstances() throws {
         for (p, n, goldCount) in [(0.7, 3, 1), (0.2, 4, 2)] {
             let (corpus, examples) = try synthetic(10_000, goldPerQuestion: goldCount)
-            let builder = try RaftBuilder(oracleProbability: p, distractors: n, seed: 42)
+            let builder = try RaftBuilder(oracleShare: p, distractors: n, seed: 42)
             let instances = try builder.build(examples, corpus: corpus, source: .random)
             XCTAssertEqual(instances.count, 10_000)
             var withOracle = 0
@@ -34,7 +34,7 @@ final class RaftBuilderTests: XCTestCase {
                 } else {
                     XCTAssertEqual(goldIn, 0, "a distractor was a gold chunk in \(r.id)")
                 }
-                XCTAssertEqual(r.oracleProbability, p)
+                XCTAssertEqual(r.oracleShare, p)
                 XCTAssertEqual(r.distractors, n)
             }
             let share = Double(withOracle) / 10_000
@@ -47,15 +47,15 @@ final class RaftBuilderTests: XCTestCase {
     }
 
     func testRequiredOptionsAreValidated() {
-        XCTAssertThrowsError(try RaftBuilder(oracleProbability: 1.5, distractors: 3, seed: 0))
-        XCTAssertThrowsError(try RaftBuilder(oracleProbability: 0.5, distractors: -1, seed: 0))
+        XCTAssertThrowsError(try RaftBuilder(oracleShare: 1.5, distractors: 3, seed: 0))
+        XCTAssertThrowsError(try RaftBuilder(oracleShare: 0.5, distractors: -1, seed: 0))
     }
 
     func testHardDistractorsScoreHigherThanRandomAndAreNeverGold() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 400, seed: 9))
         let corpus = kb.corpus
         let examples = kb.examples(.train)
-        let builder = try RaftBuilder(oracleProbability: 0.5, distractors: 4, seed: 1)
+        let builder = try RaftBuilder(oracleShare: 0.5, distractors: 4, seed: 1)
         let bm25 = BM25Retriever(corpus: corpus)
         let dense = try DenseRetriever(corpus: corpus, documents: ToyEmbedder())
         let all = try dense.search(examples.map(\.question), k: corpus.count)
@@ -89,7 +89,7 @@ final class RaftBuilderTests: XCTestCase {
         let dir = Fixtures.temporaryDirectory("raft-bytes")
         func run(_ seed: UInt64, _ name: String) throws -> Data {
             let url = dir.appendingPathComponent(name)
-            try RaftBuilder(oracleProbability: 0.8, distractors: 3, seed: seed)
+            try RaftBuilder(oracleShare: 0.8, distractors: 3, seed: seed)
                 .write(kb.examples(), corpus: kb.corpus, source: .retrieved(BM25Retriever(corpus: kb.corpus), kind: .bm25), supporting: kb.supportingSentences, to: url)
             return try Data(contentsOf: url)
         }
@@ -103,7 +103,7 @@ final class RaftBuilderTests: XCTestCase {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 200, seed: 4))
         let examples = kb.examples()
         let dir = Fixtures.temporaryDirectory("raft-resume")
-        let builder = try RaftBuilder(oracleProbability: 0.6, distractors: 2, seed: 3)
+        let builder = try RaftBuilder(oracleShare: 0.6, distractors: 2, seed: 3)
         let whole = dir.appendingPathComponent("whole.jsonl"), resumed = dir.appendingPathComponent("resumed.jsonl")
         try builder.write(examples, corpus: kb.corpus, source: .random, supporting: kb.supportingSentences, to: whole)
 
@@ -129,7 +129,7 @@ final class RaftBuilderTests: XCTestCase {
         XCTAssertEqual(third.written, 0)
         XCTAssertEqual(try Data(contentsOf: resumed), try Data(contentsOf: whole))
         // Other settings never append to a file of this configuration.
-        let otherP = try RaftBuilder(oracleProbability: 0.7, distractors: 2, seed: 3)
+        let otherP = try RaftBuilder(oracleShare: 0.7, distractors: 2, seed: 3)
         XCTAssertThrowsError(try otherP.write(examples, corpus: kb.corpus, source: .random, to: resumed)) { e in
             XCTAssertTrue("\(e)".contains("\"p\":0.6"), "\(e)")
         }
@@ -138,7 +138,7 @@ final class RaftBuilderTests: XCTestCase {
 
     func testAddingQuestionsNeverChangesEarlierInstances() throws {
         let (corpus, examples) = try synthetic(400)
-        let builder = try RaftBuilder(oracleProbability: 0.5, distractors: 3, seed: 8)
+        let builder = try RaftBuilder(oracleShare: 0.5, distractors: 3, seed: 8)
         let few = try builder.build(Array(examples.prefix(100)), corpus: corpus, source: .random)
         let many = try builder.build(examples, corpus: corpus, source: .random)
         XCTAssertEqual(few, Array(many.prefix(100)))
@@ -148,7 +148,7 @@ final class RaftBuilderTests: XCTestCase {
         let file = Fixtures.sharedData("hotpotqa_dev_distractor_sample100/hotpot_dev_distractor_sample100.json").path
         let data = try DatasetReader.read(file)
         let support = try HotpotQASupport.read(file: file)
-        let instances = try RaftBuilder(oracleProbability: 0.8, distractors: 4, seed: 0)
+        let instances = try RaftBuilder(oracleShare: 0.8, distractors: 4, seed: 0)
             .build(data.queries.examples, corpus: data.corpus, source: .retrieved(BM25Retriever(corpus: data.corpus), kind: .bm25),
                    supporting: support)
         XCTAssertEqual(instances.count, 100)
@@ -175,7 +175,7 @@ final class RaftBuilderTests: XCTestCase {
     func testSQuADQuotesTheSentenceHoldingTheAnswer() throws {
         let data = try DatasetReader.read(Fixtures.sharedData("xquad_en/xquad.en.json").path)
         let examples = Array(data.queries.examples.prefix(300))
-        let instances = try RaftBuilder(oracleProbability: 1, distractors: 3, seed: 0)
+        let instances = try RaftBuilder(oracleShare: 1, distractors: 3, seed: 0)
             .build(examples, corpus: data.corpus, source: .random)
         XCTAssertEqual(instances.count, examples.count)
         var withQuote = 0
@@ -210,7 +210,7 @@ final class RaftBuilderTests: XCTestCase {
     /// none before abbreviations were handled).
     func testEveryXQuADOracleInstanceQuotes() throws {
         let data = try DatasetReader.read(Fixtures.sharedData("xquad_en/xquad.en.json").path)
-        let instances = try RaftBuilder(oracleProbability: 0.8, distractors: 4, seed: 0)
+        let instances = try RaftBuilder(oracleShare: 0.8, distractors: 4, seed: 0)
             .build(data.queries.examples, corpus: data.corpus, source: .random)
         let oracle = instances.filter(\.oracleIncluded)
         XCTAssertGreaterThan(oracle.count, 900)
@@ -223,10 +223,10 @@ final class RaftBuilderTests: XCTestCase {
     func testNoOracleInstancesKeepTheSameAnswerByDefault() throws {
         let kb = try SynthKB.generate(SynthKBConfig(entities: 120, seed: 3))
         let examples = Array(kb.examples().prefix(200))
-        let always = try RaftBuilder(oracleProbability: 1, distractors: 3, seed: 0)
+        let always = try RaftBuilder(oracleShare: 1, distractors: 3, seed: 0)
             .build(examples, corpus: kb.corpus, source: .random, supporting: kb.supportingSentences)
         let cot = Dictionary(uniqueKeysWithValues: always.map { ($0.questionID, $0.cotAnswer) })
-        let half = try RaftBuilder(oracleProbability: 0.5, distractors: 3, seed: 0)
+        let half = try RaftBuilder(oracleShare: 0.5, distractors: 3, seed: 0)
             .build(examples, corpus: kb.corpus, source: .random, supporting: kb.supportingSentences)
         let without = half.filter { !$0.oracleIncluded }
         XCTAssertGreaterThan(without.count, 50)
@@ -234,7 +234,7 @@ final class RaftBuilderTests: XCTestCase {
             XCTAssertEqual(r.cotAnswer, cot[r.questionID], r.id)
             XCTAssertEqual(r.noOracleAnswer, .sameAnswer)
         }
-        let none = try RaftBuilder(oracleProbability: 0.5, distractors: 3, seed: 0, noOracleAnswer: .noneOfTheDocuments)
+        let none = try RaftBuilder(oracleShare: 0.5, distractors: 3, seed: 0, noOracleAnswer: .noneOfTheDocuments)
             .build(examples, corpus: kb.corpus, source: .random, supporting: kb.supportingSentences)
         for r in none {
             if r.oracleIncluded {

@@ -13,12 +13,14 @@ import XCTest
 /// generator through `CheckpointFile`, the same code `radit run` uses.
 enum ArenaCheckpointRoundTrip {
     static func save(_ model: LlamaModel<Float>, to url: URL) throws {
-        let lm = LlamaLM(model: model, codec: ByteCodec(), baseIdentity: "tiny", maxLength: model.config.maxPositions)
+        let lm = LlamaLM(model: model, codec: ByteCodec(), baseIdentity: "tiny", maxLength: model.config.maxPositions,
+                         scoringBatchSize: 8, microBatchSize: 4, optimizer: OptimizerOptions(adamW: AdamWConfig(), clipNorm: 1))
         try CheckpointFile.write(TrainingSnapshot(tensors: lm.checkpointTensors(), state: TuningState(seed: 0)), to: url)
     }
 
     static func load(_ model: LlamaModel<Float>, from url: URL) throws {
-        let lm = LlamaLM(model: model, codec: ByteCodec(), baseIdentity: "tiny", maxLength: model.config.maxPositions)
+        let lm = LlamaLM(model: model, codec: ByteCodec(), baseIdentity: "tiny", maxLength: model.config.maxPositions,
+                         scoringBatchSize: 8, microBatchSize: 4, optimizer: OptimizerOptions(adamW: AdamWConfig(), clipNorm: 1))
         let snapshot = try CheckpointFile.read(url, seed: 0)
         try lm.restore(from: Dictionary(uniqueKeysWithValues: snapshot.tensors.map { ($0.key, $0.tensor) }))
     }

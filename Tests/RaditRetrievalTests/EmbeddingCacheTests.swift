@@ -54,9 +54,9 @@ final class EmbeddingCacheTests: XCTestCase {
             """, file: "cache.toml")
         let backend = NativeBackend(runsDirectory: dir)
         let root = URL(fileURLWithPath: "/")
-        let first = try backend.build(config, root: root, progress: silentProgress)
+        let first = try backend.build(try config.settings(), root: root, progress: silentProgress)
         XCTAssertEqual([backend.embeddingCache?.hits, backend.embeddingCache?.misses], [0, 1])
-        let second = try backend.build(config, root: root, progress: silentProgress)
+        let second = try backend.build(try config.settings(), root: root, progress: silentProgress)
         XCTAssertEqual([backend.embeddingCache?.hits, backend.embeddingCache?.misses], [1, 1])
         XCTAssertEqual(first.index.count, second.index.count)
         for id in 0..<first.index.count {

@@ -34,7 +34,7 @@ final class RunRetrieverTests: XCTestCase {
     /// bit for bit, and no sequence holds a [PAD] (id 0 in both vocabularies).
     func assertRunReadsLikeSentenceEncoder(_ model: URL, maxLength: Int, texts: [String],
                                            file: StaticString = #filePath, line: UInt = #line) throws {
-        let run = try NativeBackend.retriever(try config(model: model, maxLength: maxLength), root: URL(fileURLWithPath: "/"))
+        let run = try NativeBackend.retriever(try config(model: model, maxLength: maxLength).settings(), root: URL(fileURLWithPath: "/"))
         let reference = try SentenceEncoder<Float>.load(directory: model, maxLength: maxLength)
         let ids = reference.tokenize(texts)
         XCTAssertFalse(ids.contains { $0.contains(0) }, "a [PAD] id in an unpadded sequence", file: file, line: line)
@@ -58,7 +58,7 @@ final class RunRetrieverTests: XCTestCase {
     func testMiniLMRunRetrieverReadsLikeSentenceEncoder() throws {
         let model = try Fixtures.model("all-MiniLM-L6-v2")
         let ref = try BertReferenceTests.reference()
-        let run = try NativeBackend.retriever(try config(model: model, maxLength: ref.max_seq_length), root: URL(fileURLWithPath: "/"))
+        let run = try NativeBackend.retriever(try config(model: model, maxLength: ref.max_seq_length).settings(), root: URL(fileURLWithPath: "/"))
         XCTAssertEqual(run.tokenize(ref.items.map(\.text)), ref.items.map(\.ids))
         try assertRunReadsLikeSentenceEncoder(model, maxLength: 128, texts: ref.items.prefix(12).map(\.text)
                                               + ref.items.filter { $0.ids.count == ref.max_seq_length }.prefix(2).map(\.text))

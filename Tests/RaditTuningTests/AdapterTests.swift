@@ -1,4 +1,5 @@
 import Foundation
+import RaditData
 import RaditIndex
 import RaditModels
 import RaditRetrieval
@@ -16,30 +17,31 @@ final class AdapterTests: XCTestCase {
         let lc = LlamaConfig(layers: 1, width: 32, heads: 4, kvHeads: 2, mlpWidth: 64, vocab: ByteCodec().vocabularySize,
                              ropeTheta: 10000, normEps: 1e-5, tiedEmbeddings: true, ropeLayout: .halfSplit,
                              maxPositions: 256, bosToken: 1, eosToken: 2)
-        let lm = LlamaLM(model: try LlamaModel(config: lc, seed: seed), codec: ByteCodec(), baseIdentity: "tiny", maxLength: 128)
+        let lm = LlamaLM(model: try LlamaModel(config: lc, seed: seed), codec: ByteCodec(), baseIdentity: "tiny", maxLength: 128,
+                         scoringBatchSize: 8, microBatchSize: 4, optimizer: .test)
         let bc = BertConfig(vocabSize: ByteCodec().vocabularySize, hiddenSize: 16, numHiddenLayers: 1,
                             numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 128)
         let base = SentenceEncoder(name: "tiny", encoder: BertEncoder<Float>.random(config: bc, seed: seed + 1, trainable: .none),
                                    codec: ByteCodec(), maxLength: 64)
         let q = BiEncoderQueries(base: base, training: .queryOnly, queryTrainable: .all)
         let index = try FlatIndex(dimension: q.dimension, metric: .innerProduct,
-                                  vectors: try q.embedDocuments(kb.chunks.texts).scalars)
+                                  vectors: try q.embedDocuments(kb.corpus.indexedTexts).scalars)
         return (lm, q, index)
     }
 
     func tuner(_ schedule: TuningSchedule, steps: Int = 2, cache: ScoreCache = ScoreCache()) throws -> (DualTuner, LlamaLM, BiEncoderQueries) {
         let (lm, q, index) = try models()
-        var o = TuningOptions()
+        var o = TuningOptions.test()
         o.schedule = schedule
         o.steps = steps
         o.batchSize = 2
         o.candidates = 3
         o.lmTopK = 2
-        o.objective = RetrieverObjective(kind: .lsr, scoreMode: .logprob)
+        o.objective = testObjective(kind: .lsr, scoreMode: .logprob)
         o.lmRate = .constant(peak: 1e-2)
         o.retrieverRate = .constant(peak: 1e-2)
-        let t = try DualTuner(options: o, lm: lm, encoder: q, index: index, chunks: kb.chunks, train: kb.train,
-                              template: PromptFormat(), cache: cache)
+        let t = try DualTuner(options: o, lm: lm, encoder: q, index: index, corpus: kb.corpus, train: kb.train,
+                              template: PromptFormat.schemaDefault, cache: cache)
         return (t, lm, q)
     }
 
@@ -70,7 +72,7 @@ final class AdapterTests: XCTestCase {
         var pairs: [ScoringPair] = []
         for (b, e) in batch.enumerated() {
             for id in ids[b] {
-                let p = PromptFormat().pair(question: e.question, chunk: kb.chunks[id], answer: e.target)
+                let p = PromptFormat.schemaDefault.pair(question: e.question, chunk: kb.corpus.text(id), answer: e.target)
                 // RA-DIT's framing: BOS + prompt (no closing token), answer + EOS (id 2).
                 pairs.append(ScoringPair(prompt: [1] + codec.encode(p.prompt, special: false),
                                          answer: codec.encode(p.answer, special: false) + [2]))

@@ -1,4 +1,5 @@
 import RaditBase
+import RaditData
 import RaditEval
 import RaditIndex
 import RaditRetrieval
@@ -11,13 +12,13 @@ final class DualTunerTests: XCTestCase {
     let kb = ToyKB()
 
     func options(_ schedule: TuningSchedule, steps: Int = 60) -> TuningOptions {
-        var o = TuningOptions()
+        var o = TuningOptions.test()
         o.schedule = schedule
         o.steps = steps
         o.batchSize = 4
         o.candidates = 4
         o.lmTopK = 2
-        o.objective = RetrieverObjective(kind: .lsr, scoreMode: .logprob, retrieverTemperature: 0.1, lmTemperature: 1)
+        o.objective = testObjective(kind: .lsr, scoreMode: .logprob, retrieverTemperature: 0.1, lmTemperature: 1)
         o.lmRate = .constant(peak: 0.5)
         o.retrieverRate = .constant(peak: 0.3)
         o.seed = 11
@@ -26,14 +27,14 @@ final class DualTunerTests: XCTestCase {
 
     func tuner(_ o: TuningOptions, cache: ScoreCache = ScoreCache()) throws -> (DualTuner, ToyLM, ToyEncoder, FlatIndex) {
         let (lm, enc, index) = try toyModels(kb)
-        let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks,
-                              train: kb.train, template: PromptFormat(), cache: cache)
+        let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, corpus: kb.corpus,
+                              train: kb.train, template: PromptFormat.schemaDefault, cache: cache)
         return (t, lm, enc, index)
     }
 
     func evaluate(_ t: DualTuner, _ lm: ToyLM) throws -> EvaluationReport {
-        let reader = RetrievalReader(generator: lm, scorer: t.scorer, retriever: try DenseRetriever(queries: t.encoder, index: t.index), chunks: kb.chunks)
-        var io = InferenceOptions()
+        let reader = RetrievalReader(generator: lm, scorer: t.scorer, retriever: try DenseRetriever(queries: t.encoder, index: t.index), corpus: kb.corpus)
+        var io = InferenceOptions.test()
         io.k = 2
         io.temperature = 0.1
         return try Evaluation.run(kb.dev, reader: reader, options: io, recallAt: [1, 2])
@@ -43,8 +44,8 @@ final class DualTunerTests: XCTestCase {
     /// changes no prediction (each question is answered on its own).
     func testEvaluationReportsProgressAndStops() throws {
         let (t, lm, _, _) = try tuner(options(.lockstep))
-        let reader = RetrievalReader(generator: lm, scorer: t.scorer, retriever: try DenseRetriever(queries: t.encoder, index: t.index), chunks: kb.chunks)
-        var io = InferenceOptions()
+        let reader = RetrievalReader(generator: lm, scorer: t.scorer, retriever: try DenseRetriever(queries: t.encoder, index: t.index), corpus: kb.corpus)
+        var io = InferenceOptions.test()
         io.k = 2
         var events: [ProgressEvent] = []
         let report = try Evaluation.run(kb.dev, reader: reader, options: io, recallAt: [1], stage: "dev") { e in
@@ -98,9 +99,9 @@ final class DualTunerTests: XCTestCase {
         let ids = (0..<found.queryCount).map(found.row)
         let cached = try t.scorePairs(batch, ids)
         let fresh = ToyLM(vocab: kb.vocab, alpha: lm.alpha)
-        let template = PromptFormat()
+        let template = PromptFormat.schemaDefault
         for (b, e) in batch.enumerated() {
-            let direct = try fresh.score(ids[b].map { template.pair(question: e.question, chunk: kb.chunks[$0], answer: e.target) })
+            let direct = try fresh.score(ids[b].map { template.pair(question: e.question, chunk: kb.corpus.text($0), answer: e.target) })
             XCTAssertEqual(cached[b], direct)
             let expected = softmax(direct.map(\.sum))
             // Same scores bit for bit; the target is their softmax up to Double rounding.
@@ -197,10 +198,37 @@ final class DualTunerTests: XCTestCase {
         var o = options(.lockstep)
         o.lmTopK = 5
         XCTAssertThrowsError(try tuner(o)) { e in
-            XCTAssertTrue("\(e)".contains("train.lm_top_k"), "\(e)")
+            XCTAssertTrue("\(e)".contains("lmTopK"), "\(e)")
         }
         o.lmTopK = 2
         o.candidates = 1000
-        XCTAssertThrowsError(try tuner(o)) { e in XCTAssertTrue("\(e)".contains("train.candidates"), "\(e)") }
+        XCTAssertThrowsError(try tuner(o)) { e in XCTAssertTrue("\(e)".contains("candidates"), "\(e)") }
+    }
+
+    /// The oracle share has the RA-IT export's meaning: with P = 1 every question's LM-ft
+    /// chunks hold a gold chunk (the k-th replaced when retrieval missed it); with P = 0 they
+    /// are the retrieved top-k.
+    func testOracleShareGivesThatShareOfQuestionsAGoldChunk() throws {
+        for p in [0.0, 1.0] {
+            var o = options(.lockstep)
+            o.oracleShare = p
+            o.lmTopK = 1
+            let (t, _, enc, index) = try tuner(o)
+            let batchIndex = Array(0..<8)
+            let batch = batchIndex.map { kb.train[$0] }
+            let found = try index.search(try enc.embed(batch.map(\.question)), k: o.candidates)
+            let searched = (0..<found.queryCount).map(found.row)
+            let instances = t.lmInstances(batchIndex: batchIndex, batch: batch, searched: searched)
+            XCTAssertEqual(instances.count, batch.count)
+            var missed = 0
+            for (b, e) in batch.enumerated() {
+                let gold = kb.corpus.text(kb.corpus.goldPositions(e)[0])
+                let retrievedGold = kb.corpus.goldPositions(e).contains(searched[b][0])
+                if !retrievedGold { missed += 1 }
+                let expected = p == 1 ? gold : kb.corpus.text(searched[b][0])
+                XCTAssertEqual(instances[b].prompt, PromptFormat.schemaDefault.prompt(question: e.question, chunk: expected))
+            }
+            XCTAssertGreaterThan(missed, 0, "retrieval misses some gold chunks, so P matters")
+        }
     }
 }

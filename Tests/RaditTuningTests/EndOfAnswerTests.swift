@@ -1,4 +1,5 @@
 import Foundation
+import RaditData
 import RaditModels
 import RaditTestSupport
 import RaditText
@@ -12,7 +13,8 @@ final class EndOfAnswerTests: XCTestCase {
         let c = LlamaConfig(layers: 2, width: 64, heads: 4, kvHeads: 2, mlpWidth: 128, vocab: ByteCodec().vocabularySize,
                             ropeTheta: 10000, normEps: 1e-5, tiedEmbeddings: true, ropeLayout: .halfSplit,
                             maxPositions: 256, bosToken: 1, eosToken: 2)
-        return LlamaLM(model: try LlamaModel(config: c, seed: seed), codec: ByteCodec(), baseIdentity: "tiny", maxLength: 128)
+        return LlamaLM(model: try LlamaModel(config: c, seed: seed), codec: ByteCodec(), baseIdentity: "tiny", maxLength: 128,
+                       scoringBatchSize: 8, microBatchSize: 4, optimizer: .test)
     }
 
     let pairs = [
@@ -60,7 +62,8 @@ final class EndOfAnswerTests: XCTestCase {
         let c = LlamaConfig(layers: 1, width: 16, heads: 2, kvHeads: 1, mlpWidth: 32, vocab: codec.vocabularySize,
                             maxPositions: 256, bosToken: nil, eosToken: 2)
         let model = try LlamaModel<Float>(config: c, seed: 1)
-        let lm = try LlamaLM(model: model, codec: codec, baseIdentity: "t", maxLength: 128, chatTemplate: .smolLM2)
+        let lm = try LlamaLM(model: model, codec: codec, baseIdentity: "t", maxLength: 128,
+                                 scoringBatchSize: 8, microBatchSize: 4, optimizer: .test, chatTemplate: .smolLM2)
         let endOfTurn = codec.encode("<|im_end|>", special: false)
         XCTAssertEqual(endOfTurn.count, 1)
         XCTAssertEqual(lm.endOfAnswerToken, endOfTurn[0])
@@ -69,7 +72,8 @@ final class EndOfAnswerTests: XCTestCase {
         let opening = codec.encode("<|im_start|>assistant\n", special: false)
         XCTAssertEqual(Array(prompt.suffix(opening.count)), opening, "the prompt opens the assistant turn")
         // A plain LM and a chat LM never share cached scores.
-        let plain = LlamaLM(model: model, codec: codec, baseIdentity: "t", maxLength: 128)
+        let plain = LlamaLM(model: model, codec: codec, baseIdentity: "t", maxLength: 128,
+                              scoringBatchSize: 8, microBatchSize: 4, optimizer: .test)
         XCTAssertNotEqual(plain.checkpointIdentity, lm.checkpointIdentity)
     }
 }

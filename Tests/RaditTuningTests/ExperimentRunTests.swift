@@ -1,18 +1,22 @@
 import Foundation
+import RaditData
 import RaditBase
 import RaditExperiments
+import RaditStore
 import RaditTestSupport
 @testable import RaditTuning
 import XCTest
 
 /// Builds the toy KB and models from a config, deterministically (as the native backend must).
 struct ToyBackend: ExperimentBackend {
-    func build(_ config: ExperimentConfig, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
-        let kb = ToyKB(entities: config.int("data.entities"), seed: UInt64(config.int("data.seed")))
+    func build(_ settings: RunSettings, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
+        let kb = ToyKB(entities: settings.data.entities, seed: settings.data.seed)
         let (lm, enc, index) = try toyModels(kb)
-        let raft = config.string("train.lm_source") == "raft"
-            ? try RaftTraining.instances(config, chunks: kb.chunks, train: kb.train, format: try config.promptFormat) : []
-        return ExperimentSetup(lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: kb.train, dev: kb.dev, raft: raft)
+        let raft = settings.train.tuning.lmSource == .raft
+            ? try RaftTraining.instances(settings, corpus: kb.corpus, train: kb.train) : []
+        let data = ExperimentData(name: "toy", corpus: kb.corpus,
+                                  splits: SplitQuestions(train: kb.train, dev: kb.dev, test: [], ownSplits: [.train, .dev], seed: 0))
+        return ExperimentSetup(lm: lm, encoder: enc, index: index, data: data, raft: raft)
     }
 }
 
@@ -57,6 +61,16 @@ final class ExperimentRunTests: XCTestCase {
         XCTAssertNotNil(results.em[1][1])
         XCTAssertEqual(results.predictions.count, ToyKB(entities: 16, seed: 0).dev.count)
         XCTAssertTrue(results.table().contains("| LM-ft |"))
+        XCTAssertTrue(results.table().hasPrefix("dev, n = \(results.predictions.count) questions"), results.table())
+        // run.h5 records which questions were in which split, and the chunks.
+        let kb = ToyKB(entities: 16, seed: 0)
+        let file = try StoreFile.open(dir.appendingPathComponent("run.h5"), expecting: .run, versions: RunFile.version...RunFile.version)
+        XCTAssertEqual(try file.readStrings("/data/split/train"), kb.train.map(\.id))
+        XCTAssertEqual(try file.readStrings("/data/split/dev"), kb.dev.map(\.id))
+        XCTAssertEqual(try file.readStrings("/data/split/test"), [])
+        XCTAssertEqual(try file.readStrings("/data/chunk_ids"), kb.corpus.chunks.map(\.id))
+        XCTAssertEqual(try file.group("/results").attribute("split"), .string("dev"))
+        try file.close()
         // A second run into the same folder is refused; resume is the way.
         XCTAssertThrowsError(try ExperimentRun(create: dir, config: try config(), overrides: [], root: dir))
     }
@@ -101,19 +115,19 @@ final class ExperimentRunTests: XCTestCase {
         let kb = ToyKB(entities: 16, seed: 0)
         func instances(p: Double, n: Int) throws -> [[PromptAnswer]] {
             var c = try config()
-            try c.apply(overrides: ["train.lm_source=raft", "train.raft_p=\(p)", "train.raft_distractors=\(n)"])
-            return try RaftTraining.instances(c, chunks: kb.chunks, train: kb.train, format: try c.promptFormat)
+            try c.apply(overrides: ["train.lm_source=raft", "train.oracle_share=\(p)", "train.raft_distractors=\(n)"])
+            return try RaftTraining.instances(try c.settings(), corpus: kb.corpus, train: kb.train)
         }
-        let format = try config().promptFormat
+        let format = try config().settings().lm.format
         for (p, n) in [(1.0, 2), (0.0, 3)] {
             let lists = try instances(p: p, n: n)
             XCTAssertEqual(lists.count, kb.train.count)
             for (e, list) in zip(kb.train, lists) {
                 XCTAssertEqual(list.count, 1)
                 let prompt = list[0].prompt
-                let gold = kb.chunks.texts[e.goldChunks[0]]
+                let gold = kb.corpus.text(kb.corpus.goldPositions(e)[0])
                 XCTAssertEqual(prompt.contains(gold + format.chunkSeparator) || prompt.contains(gold + "\n"), p == 1, "P = \(p): \(prompt)")
-                let present = kb.chunks.texts.filter { prompt.contains($0 + format.chunkSeparator) || prompt.contains($0 + "\n") }.count
+                let present = kb.corpus.indexedTexts.filter { prompt.contains($0 + format.chunkSeparator) || prompt.contains($0 + "\n") }.count
                 XCTAssertEqual(present, n + 1, prompt)
                 XCTAssertEqual(list[0].answer, format.completion(e.target))
             }
@@ -126,7 +140,7 @@ final class ExperimentRunTests: XCTestCase {
     /// RAFT prompts) and still tunes the retriever by LSR.
     func testRunWithRaftInstances() throws {
         let dir = Fixtures.temporaryDirectory("raft-run").appendingPathComponent("raft")
-        let sets = ["retriever.model=/", "lm.model=/", "train.lm_source=raft", "train.raft_p=0.8", "train.raft_distractors=2",
+        let sets = ["retriever.model=/", "lm.model=/", "train.lm_source=raft", "train.oracle_share=0.8", "train.raft_distractors=2",
                     "eval.table=false", "train.eval_every=0"]
         var c = try ExperimentConfig.parse(toml, file: "toy.toml")
         try c.apply(overrides: sets)
@@ -139,11 +153,14 @@ final class ExperimentRunTests: XCTestCase {
 
     func testRaftNeedsPInRange() throws {
         let dir = Fixtures.temporaryDirectory("raft-bad").appendingPathComponent("bad")
-        for (sets, key) in [(["train.lm_source=raft", "train.raft_distractors=2"], "`train.raft_p` is required"),
-                            (["train.lm_source=raft", "train.raft_p=1.5", "train.raft_distractors=2"], "`train.raft_p` P = 1.5 is outside [0, 1]"),
-                            (["train.lm_source=raft", "train.raft_p=-0.2", "train.raft_distractors=2"], "`train.raft_p` P = -0.2"),
-                            (["train.lm_source=raft", "train.raft_p=0.5"], "`train.raft_distractors` is required")] {
-            var c = try config()
+        // The toy file sets the oracle share; RAFT must have it chosen explicitly.
+        let withoutP = toml.replacingOccurrences(of: "oracle_share = 0.25\n", with: "")
+        for (sets, key) in [(["train.lm_source=raft", "train.raft_distractors=2"], "`train.oracle_share` must be set"),
+                            (["train.lm_source=raft", "train.oracle_share=1.5", "train.raft_distractors=2"], "`train.oracle_share` P = 1.5 is outside [0, 1]"),
+                            (["train.lm_source=raft", "train.oracle_share=-0.2", "train.raft_distractors=2"], "`train.oracle_share` P = -0.2"),
+                            (["train.lm_source=raft", "train.oracle_share=0.5"], "`train.raft_distractors` is required")] {
+            var c = try ExperimentConfig.parse(withoutP, file: "toy.toml")
+            try c.apply(overrides: ["retriever.model=/", "lm.model=/"])
             try c.apply(overrides: sets)
             XCTAssertThrowsError(try ExperimentRun(create: dir, config: c, overrides: [], root: dir)) { e in
                 XCTAssertTrue("\(e)".contains(key), "\(e)")

@@ -1,4 +1,5 @@
 import Foundation
+import RaditData
 import RaditTestSupport
 @testable import RaditTuning
 import XCTest
@@ -9,7 +10,7 @@ final class FlatTargetTests: XCTestCase {
     func lp(_ sums: [Double]) -> [AnswerLogProb] { sums.map { AnswerLogProb(sum: $0, tokens: 3) } }
 
     func testFlatDetection() {
-        let prob = RetrieverObjective(kind: .lsr, scoreMode: .prob, lmTemperature: 0.1)
+        let prob = testObjective(kind: .lsr, scoreMode: .prob, lmTemperature: 0.1)
         XCTAssertTrue(prob.isFlatTarget(lp([-800, -801, -900])), "every p_LM underflows Double")
         XCTAssertTrue(prob.isFlatTarget(lp([-10, -11, -12])), "p ≤ 5e-5: spread 4e-4 nats after /τ")
         XCTAssertTrue(prob.isFlatTarget(lp([-2, -2, -2])), "equal probabilities")
@@ -21,8 +22,8 @@ final class FlatTargetTests: XCTestCase {
         XCTAssertTrue(prob.isFlatTarget(lp([log(pMax), below])))
         XCTAssertFalse(prob.isFlatTarget(lp([log(pMax), above])))
         // The log-probability modes and the other losses keep every target.
-        XCTAssertFalse(RetrieverObjective(kind: .lsr, scoreMode: .logprob).isFlatTarget(lp([-800, -801])))
-        XCTAssertFalse(RetrieverObjective(kind: .emdr, scoreMode: .prob).isFlatTarget(lp([-800, -801])))
+        XCTAssertFalse(testObjective(kind: .lsr, scoreMode: .logprob).isFlatTarget(lp([-800, -801])))
+        XCTAssertFalse(testObjective(kind: .emdr, scoreMode: .prob).isFlatTarget(lp([-800, -801])))
     }
 
     /// A batch of one answerable question and one whose answer the LM cannot produce (every
@@ -32,18 +33,18 @@ final class FlatTargetTests: XCTestCase {
         let good = kb.train[0]
         var bad = kb.train[1]
         bad.answers = ["qqqq"] // not in the toy LM's vocabulary: log p = −30 for every chunk
-        var o = TuningOptions()
+        var o = TuningOptions.test()
         o.schedule = .retrieverOnly
         o.steps = 1
         o.batchSize = 2
         o.candidates = 4
-        o.objective = RetrieverObjective(kind: .lsr, scoreMode: .prob, retrieverTemperature: 0.1, lmTemperature: 0.1)
+        o.objective = testObjective(kind: .lsr, scoreMode: .prob, retrieverTemperature: 0.1, lmTemperature: 0.1)
         o.retrieverRate = .constant(peak: 0.3)
 
-        func run(_ train: [QAExample]) throws -> (StepMetrics, ToyEncoder, DualTuner) {
+        func run(_ train: [Example]) throws -> (StepMetrics, ToyEncoder, DualTuner) {
             let (lm, enc, index) = try toyModels(kb, alpha: 3)
-            let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: train,
-                                  template: PromptFormat())
+            let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, corpus: kb.corpus, train: train,
+                                  template: PromptFormat.schemaDefault)
             return (try t.step(), enc, t)
         }
         let (mixed, _, t) = try run([good, bad])
@@ -53,8 +54,8 @@ final class FlatTargetTests: XCTestCase {
         let (lm0, enc0, index0) = try toyModels(kb, alpha: 3)
         let q0 = try enc0.embed([good.question])
         let hits = try index0.search(q0, k: 4).hits(0)
-        let scorer = CachedScorer(scorer: lm0, template: PromptFormat(), cache: ScoreCache())
-        let lm = try scorer.score(hits.map { ScoringRequest(question: good.question, answer: good.target, chunk: kb.chunks[$0.id]) })
+        let scorer = CachedScorer(scorer: lm0, template: PromptFormat.schemaDefault, cache: ScoreCache())
+        let lm = try scorer.score(hits.map { ScoringRequest(question: good.question, answer: good.target, chunk: kb.corpus.text($0.id)) })
         XCTAssertFalse(o.objective.isFlatTarget(lm))
         let value = o.objective.evaluate(retrieverScores: hits.map { Double($0.score) }, lm: lm)
         // (The tuner forms s in Double from the stored vectors, the index search in Float.)

@@ -8,23 +8,23 @@ final class InferenceTests: XCTestCase {
 
     func reader() throws -> (RetrievalReader, ToyLM) {
         let (lm, enc, index) = try toyModels(kb, alpha: 3)
-        let scorer = CachedScorer(scorer: lm, template: PromptFormat(), cache: ScoreCache())
-        return (RetrievalReader(generator: lm, scorer: scorer, retriever: try DenseRetriever(queries: enc, index: index), chunks: kb.chunks), lm)
+        let scorer = CachedScorer(scorer: lm, template: PromptFormat.schemaDefault, cache: ScoreCache())
+        return (RetrievalReader(generator: lm, scorer: scorer, retriever: try DenseRetriever(queries: enc, index: index), corpus: kb.corpus), lm)
     }
 
     /// Rerank with k = 1 answers exactly as plain inference with that one chunk.
     func testRerankWithOneChunkEqualsSingleContextInference() throws {
         let (r, lm) = try reader()
-        var o = InferenceOptions()
+        var o = InferenceOptions.test()
         o.mode = .rerank
         o.k = 1
         let reranked = try r.answer(kb.dev, options: o)
         let (_, ids) = try r.retrieve(kb.dev.map(\.question), k: 1)
         for (i, e) in kb.dev.enumerated() {
-            let prompt = PromptFormat().prompt(question: e.question, chunk: kb.chunks[ids[i][0]])
-            let plain = PromptFormat().extractAnswer(try lm.generate([prompt], maxTokens: 4)[0])
+            let prompt = PromptFormat.schemaDefault.prompt(question: e.question, chunk: kb.corpus.text(ids[i][0]))
+            let plain = PromptFormat.schemaDefault.extractAnswer(try lm.generate([prompt], maxTokens: 4)[0])
             XCTAssertEqual(reranked[i].answer, plain)
-            let lp = try lm.score([PromptFormat().pair(question: e.question, chunk: kb.chunks[ids[i][0]], answer: plain)])[0]
+            let lp = try lm.score([PromptFormat.schemaDefault.pair(question: e.question, chunk: kb.corpus.text(ids[i][0]), answer: plain)])[0]
             XCTAssertEqual(reranked[i].logProbability!, lp.sum, accuracy: 1e-12)
         }
         // The mixture itself: one chunk leaves log p unchanged whatever its score.
@@ -46,7 +46,7 @@ final class InferenceTests: XCTestCase {
 
     func testOracleAndClosedBookBaselines() throws {
         let (r, _) = try reader()
-        var o = InferenceOptions()
+        var o = InferenceOptions.test()
         o.mode = .oracle
         let oracle = try r.answer(kb.dev, options: o)
         // The toy LM with α = 3 copies the one new word of the gold chunk: EM 1.
@@ -60,7 +60,7 @@ final class InferenceTests: XCTestCase {
     }
 
     func testAnswerExtraction() {
-        var t = PromptFormat()
+        var t = PromptFormat.schemaDefault
         XCTAssertEqual(t.extractAnswer(" Paris\nQuestion: next"), "Paris")
         XCTAssertEqual(t.extractAnswer("Reasoning... Answer: Lima  \nmore"), "Lima")
         t.answerTag = "<ANSWER>:"

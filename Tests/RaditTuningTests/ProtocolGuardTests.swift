@@ -1,4 +1,5 @@
 import Foundation
+import RaditData
 import RaditBase
 import RaditExperiments
 import RaditTestSupport
@@ -7,12 +8,12 @@ import XCTest
 
 /// The toy backend with one dev question copied (re-cased, re-punctuated) into train.
 struct LeakyBackend: ExperimentBackend {
-    func build(_ config: ExperimentConfig, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
-        var setup = try ToyBackend().build(config, root: root, progress: progress)
-        var copy = setup.dev[0]
+    func build(_ settings: RunSettings, root: URL, progress: ProgressHandler) throws -> ExperimentSetup {
+        var setup = try ToyBackend().build(settings, root: root, progress: progress)
+        var copy = setup.data.splits.dev[0]
         copy.id = "leak"
         copy.question = copy.question.uppercased() + "?"
-        setup.train.append(copy)
+        setup.data.splits.train.append(copy)
         return setup
     }
 }
@@ -42,22 +43,22 @@ final class ProtocolGuardTests: XCTestCase {
         let kb = ToyKB()
         let (toy, enc, index) = try toyModels(kb)
         let lm = RecordingLM(toy)
-        var o = TuningOptions()
+        var o = TuningOptions.test()
         o.schedule = .lmOnly
         o.lmSource = .dsf
         o.steps = 6
         o.batchSize = 4
         o.oracleShare = 0.5 // has no documents to put in
-        let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: kb.train,
-                              template: PromptFormat())
+        let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, corpus: kb.corpus, train: kb.train,
+                              template: PromptFormat.schemaDefault)
         try t.run()
         XCTAssertEqual(lm.batches.count, 6)
         for batch in lm.batches {
             XCTAssertEqual(batch.count, 4, "one instance per question")
             for pair in batch {
                 XCTAssertFalse(pair.prompt.contains("Background:"), pair.prompt)
-                XCTAssertFalse(kb.chunks.texts.contains { pair.prompt.contains($0) }, pair.prompt)
-                let q = try XCTUnwrap(kb.train.first { PromptFormat().closedBookPrompt(question: $0.question) == pair.prompt })
+                XCTAssertFalse(kb.corpus.indexedTexts.contains { pair.prompt.contains($0) }, pair.prompt)
+                let q = try XCTUnwrap(kb.train.first { PromptFormat.schemaDefault.closedBookPrompt(question: $0.question) == pair.prompt })
                 XCTAssertEqual(pair.answer, " " + q.target)
             }
         }

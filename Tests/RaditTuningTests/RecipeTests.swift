@@ -1,4 +1,5 @@
 import Foundation
+import RaditData
 import RaditTestSupport
 import RaditTensor
 @testable import RaditTuning
@@ -24,17 +25,17 @@ final class RecipeTests: XCTestCase {
         let kb = ToyKB()
         let (toy, enc, index) = try toyModels(kb)
         let lm = RecordingLM(toy)
-        var o = TuningOptions()
+        var o = TuningOptions.test()
         o.schedule = .cached
         o.steps = 12
         o.batchSize = 3
         o.candidates = 5
         o.lmTopK = 3
-        o.objective = RetrieverObjective(kind: .lsr, scoreMode: .prob, retrieverTemperature: 0.1, lmTemperature: 0.01)
+        o.objective = testObjective(kind: .lsr, scoreMode: .prob, retrieverTemperature: 0.1, lmTemperature: 0.01)
         o.retrieverRate = .constant(peak: 0.5)
         o.lmRate = .constant(peak: 0.1)
-        let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, chunks: kb.chunks, train: kb.train,
-                              template: PromptFormat())
+        let t = try DualTuner(options: o, lm: lm, encoder: enc, index: index, corpus: kb.corpus, train: kb.train,
+                              template: PromptFormat.schemaDefault)
         let (_, base, _) = try toyModels(kb) // same seed: the base query encoder
         let baseResult = try index.search(try base.embed(kb.train.map(\.question)), k: o.lmTopK)
         let baseTop = (0..<baseResult.queryCount).map(baseResult.row)
@@ -53,7 +54,7 @@ final class RecipeTests: XCTestCase {
                 if seen.contains(q.question) { continue }
                 seen.append(q.question)
                 expected += baseTop[position[q.question]!].map {
-                    PromptFormat().pair(question: q.question, chunk: kb.chunks[$0], answer: q.target)
+                    PromptFormat.schemaDefault.pair(question: q.question, chunk: kb.corpus.text($0), answer: q.target)
                 }
             }
             XCTAssertEqual(batch, expected, "step \(step)")

@@ -1,4 +1,5 @@
 import Foundation
+import RaditData
 import RaditIndex
 import RaditModels
 import RaditRetrieval
@@ -82,11 +83,11 @@ final class ReplugTests: XCTestCase {
             "alpha": ["": ["a": 0.6, "c": 0.4], "a": ["b": 1], "c": ["x": 0.5, "y": 0.5]],
             "beta": ["": ["c": 0.9, "b": 0.1], "c": ["y": 0.45, "z": 0.55]],
         ])
-        let chunks = ChunkTexts(["alpha", "beta"])
-        let reader = RetrievalReader(generator: lm, scorer: CachedScorer(scorer: lm, template: PromptFormat(), cache: ScoreCache()),
-                                     retriever: FixedRetriever(scores: [0.2, 0.2]), chunks: chunks)
-        let e = [QAExample(id: "q", question: "q", answers: ["c y"])]
-        var o = InferenceOptions()
+        let corpus = try Corpus([Chunk(id: "a", title: "", text: "alpha"), Chunk(id: "b", title: "", text: "beta")])
+        let reader = RetrievalReader(generator: lm, scorer: CachedScorer(scorer: lm, template: PromptFormat.schemaDefault, cache: ScoreCache()),
+                                     retriever: FixedRetriever(scores: [0.2, 0.2]), corpus: corpus)
+        let e = [Example(id: "q", question: "q", answers: ["c y"])]
+        var o = InferenceOptions.test()
         o.k = 2
         o.maxTokens = 10
         o.mode = .replug
@@ -104,7 +105,8 @@ final class ReplugTests: XCTestCase {
     func tinyLM() throws -> LlamaLM {
         let c = LlamaConfig(layers: 2, width: 32, heads: 4, kvHeads: 2, mlpWidth: 64, vocab: ByteCodec().vocabularySize,
                             maxPositions: 256, bosToken: 1, eosToken: 2)
-        return LlamaLM(model: try LlamaModel(config: c, seed: 11), codec: ByteCodec(), baseIdentity: "tiny", maxLength: 128)
+        return LlamaLM(model: try LlamaModel(config: c, seed: 11), codec: ByteCodec(), baseIdentity: "tiny", maxLength: 128,
+                       scoringBatchSize: 8, microBatchSize: 4, optimizer: .test)
     }
 
     /// One context with weight 1: REPLUG is plain greedy decoding of that context.
@@ -120,16 +122,16 @@ final class ReplugTests: XCTestCase {
         // Through the reader: replug with k = 1 answers as generation from the top chunk does.
         let kb = ToyKB(entities: 4)
         let (_, enc, index) = try toyModels(kb, dimension: 4, seed: 2)
-        let reader = RetrievalReader(generator: lm, scorer: CachedScorer(scorer: lm, template: PromptFormat(), cache: ScoreCache()),
-                                     retriever: try DenseRetriever(queries: enc, index: index), chunks: kb.chunks)
-        var o = InferenceOptions()
+        let reader = RetrievalReader(generator: lm, scorer: CachedScorer(scorer: lm, template: PromptFormat.schemaDefault, cache: ScoreCache()),
+                                     retriever: try DenseRetriever(queries: enc, index: index), corpus: kb.corpus)
+        var o = InferenceOptions.test()
         o.mode = .replug
         o.k = 1
         o.maxTokens = 6
         let got = try reader.answer(Array(kb.dev.prefix(3)), options: o)
         let (_, ids) = try reader.retrieve(kb.dev.prefix(3).map(\.question), k: 1)
         for (i, e) in kb.dev.prefix(3).enumerated() {
-            let g = try lm.generate([PromptFormat().prompt(question: e.question, chunk: kb.chunks[ids[i][0]])], maxTokens: 6)[0]
+            let g = try lm.generate([PromptFormat.schemaDefault.prompt(question: e.question, chunk: kb.corpus.text(ids[i][0]))], maxTokens: 6)[0]
             XCTAssertEqual(got[i].generations, [g])
         }
     }

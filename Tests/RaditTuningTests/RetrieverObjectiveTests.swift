@@ -14,7 +14,7 @@ final class RetrieverObjectiveTests: XCTestCase {
         for kind in [RetrieverLossKind.lsr, .emdr] {
             for direction in KLDirection.allCases {
                 for mode in LSRScoreMode.allCases {
-                    let o = RetrieverObjective(kind: kind, direction: direction, scoreMode: mode,
+                    let o = testObjective(kind: kind, direction: direction, scoreMode: mode,
                                                retrieverTemperature: 0.7, lmTemperature: 0.5)
                     let g = o.evaluate(retrieverScores: s, lm: lm).scoreGradient
                     for c in s.indices {
@@ -32,14 +32,14 @@ final class RetrieverObjectiveTests: XCTestCase {
 
     func testKLIsZeroWhenDistributionsAgree() {
         // p_LSR = softmax(logprob) and p_R = softmax(s) with s = the same log-probs.
-        let o = RetrieverObjective(kind: .lsr, scoreMode: .logprob)
+        let o = testObjective(kind: .lsr, scoreMode: .logprob)
         let v = o.evaluate(retrieverScores: lm.map(\.sum), lm: lm)
         XCTAssertEqual(v.loss, 0, accuracy: 1e-12)
         for g in v.scoreGradient { XCTAssertEqual(g, 0, accuracy: 1e-12) }
     }
 
     func testLSRTargetIsSoftmaxOfProbabilities() {
-        let o = RetrieverObjective(kind: .lsr, scoreMode: .prob, lmTemperature: 0.1)
+        let o = testObjective(kind: .lsr, scoreMode: .prob, lmTemperature: 0.1)
         let p = lm.map { exp($0.sum) / 0.1 }
         let z = p.map { exp($0 - p.max()!) }
         let expected = z.map { $0 / z.reduce(0, +) }
@@ -47,7 +47,7 @@ final class RetrieverObjectiveTests: XCTestCase {
     }
 
     func testEMDRByHand() {
-        let o = RetrieverObjective(kind: .emdr)
+        let o = testObjective(kind: .emdr)
         let pR = softmax(s)
         let expected = -log(zip(lm, pR).reduce(0) { $0 + exp($1.0.sum) * $1.1 })
         XCTAssertEqual(o.evaluate(retrieverScores: s, lm: lm).loss, expected, accuracy: 1e-12)

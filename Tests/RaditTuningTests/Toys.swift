@@ -1,5 +1,6 @@
 import Foundation
 import RaditBase
+import RaditData
 import RaditIndex
 import RaditRetrieval
 import RaditTensor
@@ -172,9 +173,9 @@ final class ToyEncoder: QueryEncoder, Checkpointable {
 /// entity's two chunks are near-duplicates; questions ask one attribute.
 struct ToyKB {
     var vocab: [String]
-    var chunks: ChunkTexts
-    var train: [QAExample]
-    var dev: [QAExample]
+    var corpus: Corpus
+    var train: [Example]
+    var dev: [Example]
 
     init(entities: Int = 24, seed: UInt64 = 7) {
         var r = RandomSource(seed: seed)
@@ -187,21 +188,21 @@ struct ToyKB {
         let colours = ["teal", "amber", "violet", "ochre", "crimson", "olive"]
         let cities = ["oslo", "lima", "pune", "kiev", "bern", "doha"]
         var texts: [String] = []
-        var examples: [QAExample] = []
+        var examples: [Example] = []
         for (i, n) in names.enumerated() {
             let c = colours[r.int(below: colours.count)]
             let t = cities[r.int(below: cities.count)]
             texts.append("\(n) colour \(c)")
-            examples.append(QAExample(id: "q\(i)c", question: "which colour is \(n)", answers: [c], goldChunks: [texts.count - 1]))
+            examples.append(Example(id: "q\(i)c", question: "which colour is \(n)", answers: [c], gold: [Relevance(id: "c\(texts.count - 1)")]))
             texts.append("\(n) city \(t)")
-            examples.append(QAExample(id: "q\(i)t", question: "which city is \(n)", answers: [t], goldChunks: [texts.count - 1]))
+            examples.append(Example(id: "q\(i)t", question: "which city is \(n)", answers: [t], gold: [Relevance(id: "c\(texts.count - 1)")]))
         }
         var order = Array(examples.indices)
         r.shuffle(&order)
         let cut = examples.count * 3 / 4
         train = order[..<cut].map { examples[$0] }
         dev = order[cut...].map { examples[$0] }
-        chunks = ChunkTexts(texts)
+        corpus = try! Corpus(texts.enumerated().map { Chunk(id: "c\($0.offset)", title: "", text: $0.element) })
         vocab = Array(Set((texts + examples.map(\.question)).flatMap(toyWords))).sorted()
     }
 }
@@ -210,7 +211,7 @@ struct ToyKB {
 func toyModels(_ kb: ToyKB, dimension: Int = 6, seed: UInt64 = 3, alpha: Float = 0.5) throws -> (ToyLM, ToyEncoder, FlatIndex) {
     let lm = ToyLM(vocab: kb.vocab, alpha: alpha)
     let enc = ToyEncoder(vocab: kb.vocab, dimension: dimension, seed: seed)
-    let docs = try enc.embed(kb.chunks.texts)
+    let docs = try enc.embed(kb.corpus.indexedTexts)
     let index = try FlatIndex(dimension: dimension, metric: .innerProduct, vectors: docs.scalars)
     return (lm, enc, index)
 }

@@ -27,45 +27,45 @@ public struct RAITInstance: Codable, Equatable, Sendable {
     public var completion: String
     public var k: Int
     public var mode: RAITMode
-    public var goldShare: Double
+    public var oracleShare: Double
     public var seed: UInt64
 
     enum CodingKeys: String, CodingKey {
         case id, question, answer, rank, prompt, completion, k, mode, seed
-        case questionID = "question_id", chunkIDs = "chunk_ids", goldContext = "gold_context", goldShare = "gold_share"
+        case questionID = "question_id", chunkIDs = "chunk_ids", goldContext = "gold_context", oracleShare = "gold_share"
     }
 }
 
 /// Builds RA-DIT LM-ft instances from retrieved chunks: for each question the top-k
-/// chunks of a retriever, each filled into the template (or all k in `concat` mode). With
-/// probability `goldShare` per question a gold chunk missing from the top k replaces the
-/// k-th one, so that share of questions trains with the gold context.
+/// chunks of a retriever, each filled into the template (or all k in `concat` mode). The
+/// oracle share P (`OracleShare`): with probability P per question a gold chunk missing
+/// from the top k replaces the k-th one, so that share of questions trains with the gold context.
 public struct RAITBuilder {
     public let k: Int
     public let template: PromptTemplate
     public let mode: RAITMode
-    public let goldShare: Double
+    public let oracleShare: Double
     public let seed: UInt64
     /// Separator between chunks in concat mode.
     public let separator: String
 
-    public init(k: Int, template: PromptTemplate = .raDIT, mode: RAITMode = .separate, goldShare: Double = 0,
+    public init(k: Int, template: PromptTemplate = .raDIT, mode: RAITMode = .separate, oracleShare: Double = 0,
                 seed: UInt64, separator: String = "\n\n") throws {
         guard k >= 1 else { throw RaftError.invalidOption(name: "k", value: "\(k)", reason: "must be ≥ 1") }
-        guard (0...1).contains(goldShare) else {
-            throw RaftError.invalidOption(name: "gold_share", value: "\(goldShare)", reason: "a probability in [0, 1] is needed")
+        guard (0...1).contains(oracleShare) else {
+            throw RaftError.invalidOption(name: "oracle_share", value: "\(oracleShare)", reason: "a probability in [0, 1] is needed")
         }
         self.k = k
         self.template = template
         self.mode = mode
-        self.goldShare = goldShare
+        self.oracleShare = oracleShare
         self.seed = seed
         self.separator = separator
     }
 
     /// The key of a question's generator (the gold-context coin).
     func questionKey(_ e: Example) -> String {
-        ["rait", e.id, e.question, e.answers.first ?? "", template.text, mode.rawValue, "\(k)", "\(goldShare)"]
+        ["rait", e.id, e.question, e.answers.first ?? "", template.text, mode.rawValue, "\(k)", "\(oracleShare)"]
             .joined(separator: "\u{1e}")
     }
 
@@ -84,7 +84,7 @@ public struct RAITBuilder {
         struct Settings: Encodable {
             var kind = "rait", k: Int, template: String, mode: RAITMode, gold_share: Double, seed: UInt64, separator: String
         }
-        let settings = try JSONLine.encode(Settings(k: k, template: template.text, mode: mode, gold_share: goldShare,
+        let settings = try JSONLine.encode(Settings(k: k, template: template.text, mode: mode, gold_share: oracleShare,
                                                     seed: seed, separator: separator))
         var writer = try ResumableJSONLWriter(url: url, settings: settings)
         let existing = writer.writtenIDs
@@ -125,16 +125,11 @@ public struct RAITBuilder {
     func instances(_ e: Example, corpus: Corpus, retrieved: [Int]) -> [RAITInstance] {
         guard let answer = e.answers.first, !retrieved.isEmpty else { return [] }
         var rng = RandomSource(seed: seed, key: questionKey(e))
-        var chunks = Array(retrieved.prefix(k))
         let gold = e.gold.filter { $0.grade > 0 }.compactMap { corpus.position(of: $0.id) }
-        var goldUsed = false
-        if rng.bernoulli(goldShare), !gold.isEmpty, !chunks.contains(where: gold.contains) {
-            chunks[chunks.count - 1] = rng.pick(gold)
-            goldUsed = true
-        }
+        let (chunks, goldUsed) = OracleShare.apply(Array(retrieved.prefix(k)), gold: gold, share: oracleShare, rng: &rng)
         let goldSet = Set(gold)
         func make(_ positions: [Int], rank: Int?) -> RAITInstance {
-            let background = positions.map { corpus[$0].text }.joined(separator: separator)
+            let background = positions.map { corpus[$0].indexedText }.joined(separator: separator)
             let ids = positions.map { corpus[$0].id }
             let key = [questionKey(e), ids.joined(separator: "\u{1f}"), rank.map(String.init) ?? "-", "\(seed)"]
                 .joined(separator: "\u{1e}")
@@ -143,7 +138,7 @@ public struct RAITBuilder {
                                 goldContext: goldUsed && positions.contains(where: goldSet.contains),
                                 prompt: template.prompt(background: background, question: e.question),
                                 completion: template.completion(answer: answer),
-                                k: k, mode: mode, goldShare: goldShare, seed: seed)
+                                k: k, mode: mode, oracleShare: oracleShare, seed: seed)
         }
         switch mode {
         case .separate: return chunks.enumerated().map { make([$0.element], rank: $0.offset) }

@@ -8,22 +8,24 @@ import RaditTensor
 /// quotes the supporting sentences verbatim. Every random choice comes from
 /// `RandomSource(seed:key: instance id)`.
 public struct RaftBuilder {
-    public let oracleProbability: Double
+    /// P, the oracle share: the probability an instance holds the gold chunk(s) (RAFT's
+    /// `--p`; `train.oracle_share` in a run config).
+    public let oracleShare: Double
     public let distractors: Int
     public let seed: UInt64
     /// The target of the 1 − P instances without the oracle.
     public let noOracleAnswer: RaftNoOracleAnswer
 
     /// P and n are required: RAFT's script silently defaulted `--p`, so this one never does.
-    public init(oracleProbability: Double, distractors: Int, seed: UInt64,
+    public init(oracleShare: Double, distractors: Int, seed: UInt64,
                 noOracleAnswer: RaftNoOracleAnswer = .sameAnswer) throws {
-        guard (0...1).contains(oracleProbability) else {
-            throw RaftError.invalidOption(name: "p", value: "\(oracleProbability)", reason: "a probability in [0, 1] is needed")
+        guard (0...1).contains(oracleShare) else {
+            throw RaftError.invalidOption(name: "p", value: "\(oracleShare)", reason: "a probability in [0, 1] is needed")
         }
         guard distractors >= 0 else {
             throw RaftError.invalidOption(name: "distractors", value: "\(distractors)", reason: "must be ≥ 0")
         }
-        self.oracleProbability = oracleProbability
+        self.oracleShare = oracleShare
         self.distractors = distractors
         self.seed = seed
         self.noOracleAnswer = noOracleAnswer
@@ -32,7 +34,7 @@ public struct RaftBuilder {
     /// The instance id of a question under this configuration (its generator's key).
     public func instanceID(_ e: Example, source: DistractorSourceKind) -> String {
         let gold = e.gold.filter { $0.grade > 0 }.map(\.id).joined(separator: "\u{1f}")
-        let key = ["raft", e.id, e.question, e.answers.first ?? "", gold, "\(oracleProbability)",
+        let key = ["raft", e.id, e.question, e.answers.first ?? "", gold, "\(oracleShare)",
                    "\(distractors)", source.rawValue, "\(seed)", noOracleAnswer.rawValue].joined(separator: "\u{1e}")
         return "raft-" + SHA256.hex(key).prefix(20)
     }
@@ -58,7 +60,7 @@ public struct RaftBuilder {
             var kind = "raft", p: Double, distractors: Int, distractor_source: DistractorSourceKind, seed: UInt64
             var no_oracle_answer: RaftNoOracleAnswer
         }
-        let settings = try JSONLine.encode(Settings(p: oracleProbability, distractors: distractors,
+        let settings = try JSONLine.encode(Settings(p: oracleShare, distractors: distractors,
                                                     distractor_source: source.kind, seed: seed,
                                                     no_oracle_answer: noOracleAnswer))
         var writer = try ResumableJSONLWriter(url: url, settings: settings)
@@ -112,7 +114,7 @@ public struct RaftBuilder {
         guard !gold.isEmpty else { return nil }
         let id = instanceID(e, source: source)
         var rng = RandomSource(seed: seed, key: id)
-        let oracle = rng.bernoulli(oracleProbability)
+        let oracle = rng.bernoulli(oracleShare)
         let count = oracle ? distractors : distractors + gold.count
         let goldSet = Set(gold)
         var chosen: [Int] = []
@@ -149,7 +151,7 @@ public struct RaftBuilder {
                             goldIDs: gold.map { corpus[$0].id }, documents: documents, oracleIncluded: oracle,
                             cotAnswer: cot,
                             instruction: RaftFormat.instruction(documents: documents, question: e.question),
-                            oracleProbability: oracleProbability, distractors: distractors,
+                            oracleShare: oracleShare, distractors: distractors,
                             distractorSource: source, seed: seed, noOracleAnswer: noOracleAnswer)
     }
 }

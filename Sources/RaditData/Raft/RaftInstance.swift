@@ -29,7 +29,7 @@ public struct RaftInstance: Codable, Equatable, Sendable {
     /// The user turn: `<DOCUMENT>…</DOCUMENT>` blocks, then the question.
     public var instruction: String
     /// P, the probability that an instance holds the oracle chunk(s).
-    public var oracleProbability: Double
+    public var oracleShare: Double
     /// n, distractors beside the oracle; instances without it hold n + |gold| distractors.
     public var distractors: Int
     public var distractorSource: DistractorSourceKind
@@ -40,7 +40,7 @@ public struct RaftInstance: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, question, answer, documents, instruction, seed, distractors
         case questionID = "question_id", goldIDs = "gold_ids", oracleIncluded = "oracle_included"
-        case cotAnswer = "cot_answer", oracleProbability = "p", distractorSource = "distractor_source"
+        case cotAnswer = "cot_answer", oracleShare = "p", distractorSource = "distractor_source"
         case noOracleAnswer = "no_oracle_answer"
     }
 }

@@ -6,7 +6,8 @@ import Darwin
 
 /// A BEIR folder: `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl` (`_id`, `text`)
 /// and `qrels/<split>.tsv` (`query-id corpus-id score`, optional header). Only queries
-/// with judgements in the split are kept, in queries-file order.
+/// with judgements in the split are kept, in queries-file order. A query's answers are read
+/// from `metadata.answers` (an array of strings) when present, as SynthKB's export writes them.
 public enum BEIRReader {
     public static func read(folder: String, options: ReadOptions = ReadOptions()) throws(DataError) -> Dataset {
         var report = ReadReport()
@@ -21,13 +22,18 @@ public enum BEIRReader {
             try corpus.append(chunk, source: corpusPath, line: line)
         }
 
-        var questions: [(id: String, text: String, line: Int)] = []
+        var questions: [(id: String, text: String, answers: [String], line: Int)] = []
         var seen = Set<String>()
         try forEachJSONLine(queriesPath, lenient: options.lenient, report: &report) { (f: JSONFields, line: Int) throws(DataError) in
             let id = try f.identifier("_id")
             let text = try f.string("text")
+            var answers: [String] = []
+            if f.has("metadata"), case let .object(m) = try f.value("metadata") {
+                let metadata = JSONFields(m, file: queriesPath, path: f.fieldPath("metadata"))
+                if metadata.has("answers") { answers = try metadata.strings("answers") }
+            }
             guard seen.insert(id).inserted else { throw DataError.duplicateID(file: queriesPath, line: line, field: "_id", id: id) }
-            questions.append((id, text, line))
+            questions.append((id, text, answers, line))
         }
 
         // qrels rows, grouped by query in row order.
@@ -66,7 +72,7 @@ public enum BEIRReader {
         var queries = QuerySet()
         for q in questions {
             guard let gold = judgements[q.id] else { continue }
-            try queries.append(Example(id: q.id, question: q.text, gold: gold), source: queriesPath, line: q.line)
+            try queries.append(Example(id: q.id, question: q.text, answers: q.answers, gold: gold), source: queriesPath, line: q.line)
         }
         return Dataset(name: lastPathComponent(folder), format: .beir, corpus: corpus, queries: queries, report: report)
     }

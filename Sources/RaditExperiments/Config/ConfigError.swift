@@ -6,6 +6,8 @@ public enum ConfigError: RaditError, Equatable {
     case syntax(file: String, line: Int, column: Int, reason: String)
     case unknownSection(file: String, section: String)
     case unknownKey(file: String, key: String, suggestion: String?)
+    case retiredKey(file: String, key: String, advice: String)
+    case sweepNotAvailable(file: String)
     case wrongType(file: String, key: String, expected: String, found: String)
     case badOverride(text: String)
     case invalid(key: String, reason: String)
@@ -20,7 +22,11 @@ public enum ConfigError: RaditError, Equatable {
         case let .unknownSection(file, section):
             return "\(file): unknown section [\(section)]; sections are " + ConfigSchema.sections.map { "[\($0)]" }.joined(separator: " ")
         case let .unknownKey(file, key, suggestion):
-            return "\(file): unknown key `\(key)`" + (suggestion.map { "; did you mean `\($0)`?" } ?? "; `radit run --help-config` lists every key")
+            return "\(file): unknown key `\(key)`" + (suggestion.map { "; did you mean `\($0)`?" } ?? "; `radit config explain` lists every key")
+        case let .retiredKey(file, key, advice):
+            return "\(file): `\(key)` is no longer a key: \(advice)"
+        case let .sweepNotAvailable(file):
+            return "\(file): [sweep] is not supported yet (no command runs a grid); remove the section and start one run per value with --set KEY=VALUE --name NAME"
         case let .wrongType(file, key, expected, found):
             return "\(file): `\(key)` must be \(expected), found \(found)"
         case let .badOverride(text):
@@ -28,7 +34,7 @@ public enum ConfigError: RaditError, Equatable {
         case let .invalid(key, reason):
             return "`\(key)` \(reason)"
         case let .missingFile(key, path):
-            return "`\(key)` = \"\(path)\": no such file or folder; run `make models` or point \(key) at the model"
+            return "`\(key)` = \"\(path)\": no such file or folder; point \(key) at an existing path (the default models come from `make models`)"
         }
     }
 }

@@ -8,59 +8,54 @@ extension ExperimentConfig {
     /// machine without models).
     public func validate(root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
                          checkFiles: Bool = true) throws {
-        try validateOne(root: root, checkFiles: checkFiles)
-        for (key, options) in sweep {
-            for v in options {
-                var c = self
-                c.values[key] = v
-                c.sweep = []
-                try c.validateOne(root: root, checkFiles: false)
-            }
-        }
+        try validateRules()
+        if checkFiles { try validateFiles(root: root) }
     }
 
     /// A path from the config, relative to `root` unless absolute.
-    public func path(_ key: String, root: URL) -> URL {
-        let p = string(key)
-        return p.hasPrefix("/") ? URL(fileURLWithPath: p) : root.appendingPathComponent(p)
-    }
+    public func path(_ key: String, root: URL) -> URL { RunSettings.resolve(string(key), root: root) }
 
-    func validateOne(root: URL, checkFiles: Bool) throws {
+    /// Cross-key rules; every message names the key.
+    func validateRules() throws {
         func bad(_ key: String, _ reason: String) -> ConfigError { .invalid(key: key, reason: reason) }
         for f in ConfigSchema.fields where ConfigSchema.notWired.contains(f.key) && self[f.key] != f.defaultValue {
             throw bad(f.key, "= \(self[f.key]) is not supported by `radit run` yet (only the default \(f.defaultValue)); remove the key")
         }
         for key in ["train.steps", "train.warmup_steps", "train.checkpoint_every", "train.eval_every",
-                    "data.train_limit", "data.dev_limit", "index.refresh_every",
-                    "retriever.trainable_layers"]
+                    "data.train_limit", "data.dev_limit", "data.test_limit", "index.refresh_every",
+                    "retriever.trainable_layers", "data.chunk_tokens", "data.chunk_overlap"]
         where int(key) < 0 {
             throw bad(key, "is \(int(key)); it must be ≥ 0")
         }
         for key in ["train.batch_size", "train.candidates", "train.lm_top_k", "eval.top_k", "eval.max_tokens",
-                    "retriever.max_length", "lm.max_length", "index.chunk_size", "data.entities", "train.keep_checkpoints"]
+                    "retriever.max_length", "lm.max_length", "data.entities", "train.keep_checkpoints",
+                    "train.lm_micro_batch", "lm.scoring_batch"]
         where int(key) < 1 {
             throw bad(key, "is \(int(key)); it must be ≥ 1")
+        }
+        if int("retriever.max_length") < 2 {
+            throw bad("retriever.max_length", "is \(int("retriever.max_length")); an encoder needs at least 2 tokens ([CLS] and [SEP])")
         }
         if int("train.lm_top_k") > int("train.candidates") {
             throw bad("train.lm_top_k", "k = \(int("train.lm_top_k")) exceeds train.candidates K = \(int("train.candidates")); LM-ft instances are taken from the top-K, so use k ≤ K")
         }
         let p = double("train.oracle_share")
         if !(0...1).contains(p) {
-            throw bad("train.oracle_share", "P = \(p) is outside [0, 1]; it is the share of LM-ft instances given the gold chunk")
+            throw bad("train.oracle_share", "P = \(p) is outside [0, 1]; it is the probability an LM-ft instance is given a gold chunk")
         }
-        // RAFT's script silently defaulted P; here P and n must be given when RAFT is chosen.
+        // RAFT's script silently defaulted P; here P and n must be chosen when RAFT is chosen.
         if string("train.lm_source") == LMInstanceSource.raft.rawValue {
-            let raftP = double("train.raft_p"), n = int("train.raft_distractors")
-            if raftP == -1 {
-                throw bad("train.raft_p", "is required with train.lm_source = \"raft\": set P, the probability an instance holds the gold chunk, in [0, 1]")
+            if !explicitKeys.contains("train.oracle_share") {
+                throw bad("train.oracle_share", "must be set with train.lm_source = \"raft\": choose P, the probability an instance holds the gold chunk, in [0, 1]")
             }
-            if !(0...1).contains(raftP) {
-                throw bad("train.raft_p", "P = \(raftP) is outside [0, 1]; it is the probability a RAFT instance holds the gold chunk")
-            }
+            let n = int("train.raft_distractors")
             if n == -1 {
                 throw bad("train.raft_distractors", "is required with train.lm_source = \"raft\": set n ≥ 0, distractor chunks per instance")
             }
-            if n < 0 || n + 1 > int("data.entities") {
+            if n < 0 {
+                throw bad("train.raft_distractors", "is \(n); use n ≥ 0 distractor chunks per instance")
+            }
+            if choice("data.source") == DataSource.synthkb && string("data.path").isEmpty && n + 1 > int("data.entities") {
                 throw bad("train.raft_distractors", "is \(n); use 0 ≤ n < data.entities = \(int("data.entities")) (distractors are other chunks)")
             }
         }
@@ -69,6 +64,26 @@ extension ExperimentConfig {
         }
         if string("train.lr_schedule") == "cosine" && int("train.warmup_steps") > int("train.steps") {
             throw bad("train.warmup_steps", "= \(int("train.warmup_steps")) exceeds train.steps = \(int("train.steps"))")
+        }
+        for stage in ["lm", "retriever"] {
+            for key in ["train.\(stage)_adam_beta1", "train.\(stage)_adam_beta2"] where !(0..<1).contains(double(key)) {
+                throw bad(key, "is \(double(key)); an Adam β is in [0, 1)")
+            }
+            for key in ["train.\(stage)_adam_eps", "train.\(stage)_weight_decay", "train.\(stage)_clip_norm"] where !(double(key) >= 0) {
+                throw bad(key, "is \(double(key)); it must be ≥ 0")
+            }
+        }
+        for key in ["data.dev_fraction", "data.test_fraction"] where !(0..<1).contains(double(key)) {
+            throw bad(key, "is \(double(key)); use a share in [0, 1)")
+        }
+        if double("data.dev_fraction") + double("data.test_fraction") >= 1 {
+            throw bad("data.test_fraction", "+ data.dev_fraction = \(double("data.dev_fraction") + double("data.test_fraction")) leaves no training questions; keep the sum below 1")
+        }
+        if int("data.chunk_tokens") > 0 && int("data.chunk_overlap") >= int("data.chunk_tokens") {
+            throw bad("data.chunk_overlap", "= \(int("data.chunk_overlap")) must be smaller than data.chunk_tokens = \(int("data.chunk_tokens"))")
+        }
+        if int("data.chunk_tokens") == 0 && int("data.chunk_overlap") > 0 {
+            throw bad("data.chunk_overlap", "= \(int("data.chunk_overlap")) needs chunking: set data.chunk_tokens > 0")
         }
         for key in ["train.retriever_temperature", "train.lm_temperature", "eval.temperature"] where !(double(key) > 0) {
             throw bad(key, "is \(double(key)); a temperature must be > 0")
@@ -89,21 +104,37 @@ extension ExperimentConfig {
         if !closed.contains("{x}") || !closed.hasSuffix("{y}") {
             throw bad("lm.closed_book_template", "must contain {x} (the question) and end with {y} (the answer)")
         }
-        for kind in string("data.question_kinds").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
-        where !["single_hop", "bridge", "comparison"].contains(kind) {
-            throw bad("data.question_kinds", "has \"\(kind)\"; use single_hop, bridge, comparison (comma-separated)")
+        if list("data.question_kinds").isEmpty {
+            throw bad("data.question_kinds", "is empty; list at least one of single_hop, bridge, comparison")
         }
         let source: DataSource = choice("data.source")
         if source != .synthkb && string("data.path").isEmpty {
             throw bad("data.path", "is empty; data.source = \"\(source.rawValue)\" reads its questions from data.path")
         }
-        guard checkFiles else { return }
-        if source != .synthkb {
-            let url = path("data.path", root: root)
-            if !FileManager.default.fileExists(atPath: url.path) { throw ConfigError.missingFile(key: "data.path", path: url.path) }
-        }
         if !(0..<1).contains(double("lm.lora_dropout")) {
             throw bad("lm.lora_dropout", "is \(double("lm.lora_dropout")); use a probability in [0, 1)")
+        }
+    }
+
+    /// Rules that need the data: the corpus holds enough chunks for K, k and RAFT's n.
+    public func validate(candidates: Int, chunks: Int) throws {
+        func bad(_ key: String, _ reason: String) -> ConfigError { .invalid(key: key, reason: reason) }
+        if candidates > chunks {
+            throw bad("train.candidates", "K = \(candidates) exceeds the \(chunks) chunks of the corpus")
+        }
+        if int("eval.top_k") > chunks {
+            throw bad("eval.top_k", "= \(int("eval.top_k")) exceeds the \(chunks) chunks of the corpus")
+        }
+        if string("train.lm_source") == LMInstanceSource.raft.rawValue && int("train.raft_distractors") >= chunks {
+            throw bad("train.raft_distractors", "n = \(int("train.raft_distractors")) needs more than the \(chunks) chunks of the corpus (distractors are other chunks)")
+        }
+    }
+
+    /// The data and model files exist.
+    func validateFiles(root: URL) throws {
+        if !string("data.path").isEmpty {
+            let url = path("data.path", root: root)
+            if !FileManager.default.fileExists(atPath: url.path) { throw ConfigError.missingFile(key: "data.path", path: url.path) }
         }
         if string("remote.base_url").isEmpty && string("lm.model") != "tiny" {
             let lm = path("lm.model", root: root)

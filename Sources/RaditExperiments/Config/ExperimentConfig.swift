@@ -10,20 +10,15 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// Where it came from, for messages.
     public var file: String
     public internal(set) var values: [String: ConfigValue]
-    /// `[sweep]` grid: a config key and the values to try.
-    public internal(set) var sweep: [(key: String, values: [ConfigValue])]
-
-    public static func == (a: ExperimentConfig, b: ExperimentConfig) -> Bool {
-        a.text == b.text && a.values == b.values && a.sweep.map(\.key) == b.sweep.map(\.key)
-            && a.sweep.map(\.values) == b.sweep.map(\.values)
-    }
+    /// Keys the file or an override set (even to the default value), for keys that must be
+    /// chosen explicitly (the oracle share with RAFT).
+    public internal(set) var explicitKeys: Set<String> = []
 
     /// All defaults.
     public init() {
         text = ""
         file = "<defaults>"
         values = Dictionary(uniqueKeysWithValues: ConfigSchema.fields.map { ($0.key, $0.defaultValue) })
-        sweep = []
     }
 
     public static func load(_ url: URL) throws -> ExperimentConfig {
@@ -50,23 +45,13 @@ public struct ExperimentConfig: Sendable, Equatable {
                 }
                 throw ConfigError.unknownSection(file: file, section: section)
             }
+            // Nothing silent: a grid that no command runs yet is refused, not ignored.
+            if section == "sweep" { throw ConfigError.sweepNotAvailable(file: file) }
             for (name, v) in table {
                 let key = "\(section).\(name)"
-                if section == "sweep", name != "seeds" {
-                    guard let field = ConfigSchema.byKey[name], field.section != "sweep" else {
-                        throw ConfigError.unknownKey(file: file, key: key, suggestion: suggestion(for: name))
-                    }
-                    guard let array = v.array else {
-                        throw ConfigError.wrongType(file: file, key: key, expected: "an array of values for \(name)", found: describe(v))
-                    }
-                    let values = try array.map { try convert($0, to: field, key: key, file: file) }
-                    config.sweep.append((name, values))
-                    continue
-                }
-                guard let field = ConfigSchema.byKey[key] else {
-                    throw ConfigError.unknownKey(file: file, key: key, suggestion: suggestion(for: key))
-                }
+                guard let field = ConfigSchema.byKey[key] else { throw unknown(key, file: file) }
                 config.values[key] = try convert(v, to: field, key: key, file: file)
+                config.explicitKeys.insert(key)
             }
         }
         return config
@@ -78,9 +63,7 @@ public struct ExperimentConfig: Sendable, Equatable {
             guard let eq = o.firstIndex(of: "=") else { throw ConfigError.badOverride(text: o) }
             let key = o[..<eq].trimmingCharacters(in: .whitespaces)
             let raw = String(o[o.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
-            guard let field = ConfigSchema.byKey[key] else {
-                throw ConfigError.unknownKey(file: "--set", key: key, suggestion: Self.suggestion(for: key))
-            }
+            guard let field = ConfigSchema.byKey[key] else { throw Self.unknown(key, file: "--set") }
             // Parse the value as TOML so `--set` accepts what a file would ("x", [1, 2], 1e-4);
             // a bare word is taken as a string for string and choice keys.
             var value: ConfigValue
@@ -88,13 +71,14 @@ public struct ExperimentConfig: Sendable, Equatable {
                 value = try Self.convert(v, to: field, key: key, file: "--set")
             } else {
                 switch field.type {
-                case .string, .choice: value = try Self.convert(raw, to: field, key: key, file: "--set")
+                case .string, .choice, .choiceList: value = try Self.convert(raw, to: field, key: key, file: "--set")
                 default:
                     throw ConfigError.wrongType(file: "--set", key: key, expected: field.type.description, found: "`\(raw)`")
                 }
             }
             if case .ints = field.type, case .int(let i) = value { value = .ints([i]) }
             values[key] = value
+            explicitKeys.insert(key)
         }
     }
 
@@ -133,6 +117,11 @@ public struct ExperimentConfig: Sendable, Equatable {
         return v
     }
 
+    /// The items of a comma-separated list key, trimmed, empty items dropped.
+    public func list(_ key: String) -> [String] {
+        string(key).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// An enum-typed key (the schema guarantees the raw value is a valid case).
     public func choice<E: RawRepresentable>(_ key: String, as: E.Type = E.self) -> E where E.RawValue == String {
         guard let e = E(rawValue: string(key)) else { preconditionFailure("\(key) = \(string(key)) is not a \(E.self)") }
@@ -151,14 +140,11 @@ public struct ExperimentConfig: Sendable, Equatable {
     public func rendered() -> String {
         var out: [String] = []
         let changed = nonDefaultKeys
-        for section in ConfigSchema.sections {
+        for section in ConfigSchema.keySections {
             out.append("[\(section)]")
             for f in ConfigSchema.fields where f.section == section {
                 let mark = changed.contains(f.key) ? "   # * (default \(f.defaultValue))" : ""
                 out.append("\(f.name) = \(self[f.key])\(mark)")
-            }
-            if section == "sweep" {
-                for (k, v) in sweep { out.append("\"\(k)\" = [\(v.map(\.description).joined(separator: ", "))]   # *") }
             }
             out.append("")
         }
@@ -168,11 +154,8 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// The resolved config as JSON (`/config/resolved`): `{"section": {"key": value}}`.
     public func resolvedJSON() -> String {
         var sections: [String] = []
-        for section in ConfigSchema.sections {
-            var items = ConfigSchema.fields.filter { $0.section == section }.map { "\(ConfigValue.quote($0.name)): \(self[$0.key].json)" }
-            if section == "sweep" {
-                items += sweep.map { "\(ConfigValue.quote($0.key)): [\($0.values.map(\.json).joined(separator: ", "))]" }
-            }
+        for section in ConfigSchema.keySections {
+            let items = ConfigSchema.fields.filter { $0.section == section }.map { "\(ConfigValue.quote($0.name)): \(self[$0.key].json)" }
             sections.append("\(ConfigValue.quote(section)): {\(items.joined(separator: ", "))}")
         }
         return "{" + sections.joined(separator: ", ") + "}"
@@ -208,6 +191,13 @@ public struct ExperimentConfig: Sendable, Equatable {
                 throw ConfigError.wrongType(file: file, key: key, expected: field.type.description, found: "\"\(s)\"")
             }
             return .string(s)
+        case .choiceList(let options):
+            guard v.type == .string, let s = v.string else { throw wrong() }
+            for item in s.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+            where !options.contains(item) {
+                throw ConfigError.wrongType(file: file, key: key, expected: field.type.description, found: "\"\(item)\" in \"\(s)\"")
+            }
+            return .string(s)
         case .ints:
             guard let a = v.array else { throw wrong() }
             var out: [Int] = []
@@ -216,14 +206,14 @@ public struct ExperimentConfig: Sendable, Equatable {
                 out.append(i)
             }
             return .ints(out)
-        case .doubles:
-            guard let a = v.array else { throw wrong() }
-            var out: [Double] = []
-            for e in a {
-                if e.type == .double, let d = e.double { out.append(d) } else if e.type == .int, let i = e.int { out.append(Double(i)) } else { throw wrong() }
-            }
-            return .doubles(out)
         }
+    }
+
+    /// The error for a key the schema lacks: what replaced it if it was retired, else the
+    /// nearest key.
+    static func unknown(_ key: String, file: String) -> ConfigError {
+        if let advice = ConfigSchema.retired[key] { return .retiredKey(file: file, key: key, advice: advice) }
+        return .unknownKey(file: file, key: key, suggestion: suggestion(for: key))
     }
 
     /// The closest known key within edit distance 3, for "did you mean".

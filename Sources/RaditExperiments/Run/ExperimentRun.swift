@@ -11,6 +11,8 @@ import RaditTuning
 public final class ExperimentRun {
     public let directory: URL
     public let config: ExperimentConfig
+    /// The config decoded once.
+    public let settings: RunSettings
     public let overrides: [String]
     public let isResume: Bool
     public private(set) var metrics = RunMetrics()
@@ -29,6 +31,7 @@ public final class ExperimentRun {
         }
         self.directory = directory
         self.config = config
+        settings = try config.settings()
         self.overrides = overrides
         isResume = false
     }
@@ -43,6 +46,7 @@ public final class ExperimentRun {
         try c.validate(root: root)
         self.directory = directory
         config = c
+        settings = try c.settings()
         overrides = stored.overrides
         created = stored.created
         isResume = true
@@ -61,14 +65,21 @@ public final class ExperimentRun {
     public func execute(backend: ExperimentBackend, root: URL,
                         progress: ProgressHandler = silentProgress) throws -> RunResults? {
         let started = Date()
+        // Data and models first: a dataset the run cannot use leaves no run folder behind.
+        let setup = try backend.build(settings, root: root, progress: progress)
+        let data = setup.data
+        guard !data.splits.train.isEmpty else { throw RunError.emptySplit(split: "train") }
+        guard !data.splits.dev.isEmpty || (settings.train.evalEvery == 0 && !data.splits.test.isEmpty) else {
+            throw RunError.emptySplit(split: "dev")
+        }
+        let options = settings.train.tuning
+        try config.validate(candidates: options.candidates, chunks: data.corpus.count)
+        try SplitGuard.check(train: data.splits.train, evaluation: data.splits.dev, split: "dev")
+        let record = DataRecord(data, settings: settings.data)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let setup = try backend.build(config, root: root, progress: progress)
-        guard !setup.dev.isEmpty else { throw RunError.emptySplit(split: "dev") }
-        let options = config.tuningOptions
         let cache = try ScoreCacheFile.read(cacheFile)
-        try SplitGuard.check(train: setup.train, evaluation: setup.dev, split: "dev")
         let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
-                                  chunks: setup.chunks, train: setup.train, template: try config.promptFormat,
+                                  corpus: data.corpus, train: data.splits.train, template: settings.lm.format,
                                   cache: cache, raftInstances: setup.raft)
         let base: TrainingSnapshot
         if isResume {
@@ -86,14 +97,15 @@ public final class ExperimentRun {
             initial.tensors = initial.tensors.filter { $0.section == .params || $0.section == .extra }
             base = initial
             try CheckpointFile.write(base, to: baseFile)
-            try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: nil)
+            try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: record,
+                              metrics: metrics, results: nil)
         }
         // The tuned dense retriever: the query encoder being trained over the frozen index.
         let reader = RetrievalReader(generator: setup.lm, scorer: tuner.scorer,
                                      retriever: try DenseRetriever(queries: setup.encoder, index: setup.index),
-                                     chunks: setup.chunks)
-        let evalEvery = config.int("train.eval_every")
-        let ckptEvery = config.int("train.checkpoint_every")
+                                     corpus: data.corpus)
+        let evalEvery = settings.train.evalEvery
+        let ckptEvery = settings.train.checkpointEvery
         try tuner.prepareFixedTargets(progress: progress)
         var stopped = false
         // Evaluations report progress but are never cut short: a stop request is noted and
@@ -116,7 +128,8 @@ public final class ExperimentRun {
             ])
             let done = tuner.state.step
             if evalEvery > 0 && done % evalEvery == 0 {
-                let r = try Evaluation.run(setup.dev, reader: reader, options: config.inferenceOptions, recallAt: [1],
+                // Checkpoints are chosen on dev only, never on the reported test split.
+                let r = try Evaluation.run(data.splits.dev, reader: reader, options: settings.eval.inference, recallAt: [1],
                                            stage: "dev-eval", progress: evalProgress)
                 metrics.setLast("dev_em", r.exactMatch)
                 metrics.setLast("dev_f1", r.f1)
@@ -128,32 +141,36 @@ public final class ExperimentRun {
                 }
             }
             if ckptEvery > 0 && done % ckptEvery == 0 && done < options.totalSteps {
-                try checkpoint(tuner, cache: cache)
+                try checkpoint(tuner, cache: cache, data: record)
             }
             return true
         })
-        try checkpoint(tuner, cache: cache)
+        try checkpoint(tuner, cache: cache, data: record)
         if stopped && !tuner.isFinished { return nil }
 
-        // Final evaluation: the tuned pair, and with eval.table the base/tuned combinations.
+        // Final evaluation on test (dev when the data has no test): the tuned pair, and with
+        // eval.table the base/tuned combinations.
         let tuned = try tuner.snapshot()
-        var results = RunResults(recallAt: config.ints("eval.recall_at"))
-        let io = config.inferenceOptions
+        let split = data.splits.reported
+        let questions = data.splits[split]
+        var results = RunResults(recallAt: settings.eval.recallAt, split: split, questions: questions.count)
+        let io = settings.eval.inference
         var closed = io
         closed.mode = .closedBook
-        let pairs: [(lm: Int, r: Int)] = config.bool("eval.table") ? [(0, 0), (0, 1), (1, 0), (1, 1)] : [(1, 1)]
+        let table = settings.eval.table
+        let pairs: [(lm: Int, r: Int)] = table ? [(0, 0), (0, 1), (1, 0), (1, 1)] : [(1, 1)]
         for (l, r) in pairs {
             try tuner.restoreLM(l == 0 ? base : tuned)
             try tuner.restoreRetriever(r == 0 ? base : tuned)
-            let report = try Evaluation.run(setup.dev, reader: reader, options: io, recallAt: results.recallAt,
-                                            stage: "eval lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
+            let report = try Evaluation.run(questions, reader: reader, options: io, recallAt: results.recallAt,
+                                            stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
                                             progress: evalProgress)
             results.em[l][r] = report.exactMatch
             results.f1[l][r] = report.f1
             results.recall[r] = report.recall
-            if r == 0 || !config.bool("eval.table") {
-                results.closedBookEM[l] = try Evaluation.run(setup.dev, reader: reader, options: closed, recallAt: [],
-                                                             stage: "eval lm=\(l == 0 ? "base" : "tuned") closed-book",
+            if r == 0 || !table {
+                results.closedBookEM[l] = try Evaluation.run(questions, reader: reader, options: closed, recallAt: [],
+                                                             stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") closed-book",
                                                              progress: evalProgress).exactMatch
             }
             if l == 1 && r == 1 {
@@ -166,19 +183,21 @@ public final class ExperimentRun {
         let tokens = metrics.series["lm_tokens"]!.filter { !$0.isNaN }.reduce(0, +)
         results.tokensPerSecond = seconds > 0 ? tokens / seconds : 0
         results.wallSeconds = Date().timeIntervalSince(started)
-        try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: results)
+        try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: record,
+                          metrics: metrics, results: results)
         try ScoreCacheFile.write(cache, to: cacheFile)
         return results
     }
 
     /// Writes `ckpt-<step>.h5`, the cache and run.h5, then prunes old checkpoints.
-    func checkpoint(_ tuner: DualTuner, cache: ScoreCache) throws {
+    func checkpoint(_ tuner: DualTuner, cache: ScoreCache, data: DataRecord) throws {
         let url = directory.appendingPathComponent(CheckpointLayout.fileName(step: tuner.state.step))
         // Cache first: a checkpoint never refers to scores that were not saved with it.
         try ScoreCacheFile.write(cache, to: cacheFile)
         try CheckpointFile.write(try tuner.snapshot(), series: metrics.series, to: url)
-        try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, metrics: metrics, results: nil)
-        let keep = config.int("train.keep_checkpoints")
+        try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: data,
+                          metrics: metrics, results: nil)
+        let keep = settings.train.keepCheckpoints
         for old in checkpoints().dropLast(keep) { try? FileManager.default.removeItem(at: old.url) }
     }
 }

@@ -1,10 +1,15 @@
 import Foundation
 import RaditBase
+import RaditData
 import RaditStore
 import RaditTuning
 
-/// Final results of a run: RA-DIT Table 6 (LM base/LM-ft × retriever base/R-ft) on dev.
+/// Final results of a run: RA-DIT Table 6 (LM base/LM-ft × retriever base/R-ft) on the
+/// reported split (test when the data has one, else dev).
 public struct RunResults: Sendable, Equatable {
+    /// The split the results are on, and its question count n.
+    public var split: QuestionSplit
+    public var questions: Int
     /// `em[lm][retriever]`, index 0 = base, 1 = tuned; nil when not evaluated.
     public var em: [[Double?]]
     public var f1: [[Double?]]
@@ -18,7 +23,9 @@ public struct RunResults: Sendable, Equatable {
     public var wallSeconds: Double
     public var tokensPerSecond: Double
 
-    public init(recallAt: [Int]) {
+    public init(recallAt: [Int], split: QuestionSplit, questions: Int) {
+        self.split = split
+        self.questions = questions
         em = [[nil, nil], [nil, nil]]
         f1 = [[nil, nil], [nil, nil]]
         recall = [[:], [:]]
@@ -33,7 +40,8 @@ public struct RunResults: Sendable, Equatable {
     /// Markdown, RA-DIT Table 6 layout.
     public func table() -> String {
         func cell(_ v: Double?) -> String { v.map { String(format: "%.1f", 100 * $0) } ?? "–" }
-        var lines = ["| LM \\ retriever | base EM / F1 | R-ft EM / F1 | closed-book EM |", "|---|---|---|---|"]
+        var lines = ["\(split.rawValue), n = \(questions) questions", "",
+                     "| LM \\ retriever | base EM / F1 | R-ft EM / F1 | closed-book EM |", "|---|---|---|---|"]
         for (i, name) in ["base", "LM-ft"].enumerated() {
             lines.append("| \(name) | \(cell(em[i][0])) / \(cell(f1[i][0])) | \(cell(em[i][1])) / \(cell(f1[i][1])) | \(cell(closedBookEM[i])) |")
         }
@@ -53,13 +61,42 @@ public struct AnswerScoreRow: Sendable, Equatable {
     public var f1: Double
 }
 
+/// What a run used as data, for `/data` in run.h5: the question ids of each split (and how
+/// the split was made), and the chunk ids with their source documents.
+public struct DataRecord: Sendable, Equatable {
+    public var source: String
+    public var path: String
+    public var name: String
+    public var questionIDs: [QuestionSplit: [String]]
+    /// Splits the dataset defined itself; the others were drawn by question with `splitSeed`.
+    public var ownSplits: [QuestionSplit]
+    public var splitSeed: UInt64
+    public var chunkIDs: [String]
+    public var chunkDocuments: [String]
+    public var withoutAnswers: Int
+
+    public init(_ data: ExperimentData, settings: DataSettings) {
+        source = settings.source.rawValue
+        path = settings.path
+        name = data.name
+        var ids: [QuestionSplit: [String]] = [:]
+        for split in QuestionSplit.allCases { ids[split] = data.splits[split].map(\.id) }
+        questionIDs = ids
+        ownSplits = data.splits.ownSplits
+        splitSeed = data.splits.seed
+        chunkIDs = data.corpus.chunks.map(\.id)
+        chunkDocuments = data.documents
+        withoutAnswers = data.withoutAnswers
+    }
+}
+
 /// run.h5 (format `radit.run`, DESIGN §6), rewritten atomically at each checkpoint and at
 /// the end, so a crash leaves the previous complete version.
 public enum RunFile {
     public static let version = 1
 
     public static func write(to url: URL, config: ExperimentConfig, overrides: [String], created: String,
-                             metrics: RunMetrics, results: RunResults?) throws {
+                             data: DataRecord, metrics: RunMetrics, results: RunResults?) throws {
         try StoreFile.writeAtomically(to: url, format: .run, version: version) { file in
             try file.setAttribute("created", .string(created))
             try file.setAttribute(RunLayout.gitCommitAttribute, .string(gitCommit()))
@@ -68,10 +105,24 @@ public enum RunFile {
             try file.createDataset(RunLayout.configResolved, strings: [config.resolvedJSON()], shape: [])
             try file.createDataset("/config/overrides", strings: overrides)
             try file.createDataset("/config/source", strings: [config.file], shape: [])
+            let d = try file.requireGroup(RunLayout.data)
+            try d.setAttribute("source", .string(data.source))
+            try d.setAttribute("path", .string(data.path))
+            try d.setAttribute("name", .string(data.name))
+            try d.setAttribute("own_splits", .string(data.ownSplits.map(\.rawValue).joined(separator: ",")))
+            try d.setAttribute("split_seed", .int(Int(Int64(bitPattern: data.splitSeed))))
+            try d.setAttribute("questions_without_answers", .int(data.withoutAnswers))
+            for split in QuestionSplit.allCases {
+                try file.createDataset("\(RunLayout.data)/split/\(split.rawValue)", strings: data.questionIDs[split] ?? [])
+            }
+            try file.createDataset("\(RunLayout.data)/chunk_ids", strings: data.chunkIDs)
+            try file.createDataset("\(RunLayout.data)/chunk_documents", strings: data.chunkDocuments)
             let m = try file.requireGroup(RunLayout.metrics)
             for name in RunMetrics.names { try m.createDataset(name, values: metrics.series[name]!) }
             guard let r = results else { return }
             let g = try file.requireGroup(RunLayout.results)
+            try g.setAttribute("split", .string(r.split.rawValue))
+            try g.setAttribute("questions", .int(r.questions))
             try g.createDataset("em", values: r.em.flatMap { $0.map { $0 ?? .nan } }, shape: [2, 2])
             try g.createDataset("f1", values: r.f1.flatMap { $0.map { $0 ?? .nan } }, shape: [2, 2])
             try g.createDataset("closed_book_em", values: r.closedBookEM.map { $0 ?? .nan })

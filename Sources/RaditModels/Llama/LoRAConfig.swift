@@ -3,11 +3,11 @@
 /// starts at the base model.
 public struct LoRAConfig: Sendable, Equatable, Codable {
     /// Which projections get adapters.
-    public enum Targets: String, Sendable, Codable {
+    public enum Targets: String, Sendable, Codable, CaseIterable {
         /// q, k, v, o.
         case attention
         /// q, k, v, o, gate, up, down.
-        case allLinear
+        case allLinear = "all"
 
         public var linears: [LlamaLinear] {
             self == .attention ? [.q, .k, .v, .o] : LlamaLinear.allCases
@@ -22,7 +22,7 @@ public struct LoRAConfig: Sendable, Equatable, Codable {
     /// Seeds A's initialisation and the dropout stream.
     public var seed: UInt64
 
-    public init(rank: Int = 8, alpha: Double = 16, dropout: Double = 0.05, targets: Targets = .attention, seed: UInt64 = 0) {
+    public init(rank: Int, alpha: Double, dropout: Double, targets: Targets, seed: UInt64) {
         self.rank = rank; self.alpha = alpha; self.dropout = dropout; self.targets = targets; self.seed = seed
     }
 

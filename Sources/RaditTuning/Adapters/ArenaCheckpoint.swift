@@ -24,9 +24,9 @@ enum ArenaCheckpoint {
         var state = arena.exportState()
         func get(_ section: CheckpointSection, _ name: String, _ shape: [Int]) throws -> [Float] {
             let key = "\(section.rawValue)/\(prefix)\(name)"
-            guard let tensor = t[key] else { throw TuningError.invalidOption(key: key, reason: "is missing from the checkpoint") }
+            guard let tensor = t[key] else { throw TuningError.invalidOption(option: key, reason: "is missing from the checkpoint") }
             guard tensor.shape == shape else {
-                throw TuningError.invalidOption(key: key, reason: "has shape \(tensor.shape) in the checkpoint, the model has \(shape)")
+                throw TuningError.invalidOption(option: key, reason: "has shape \(tensor.shape) in the checkpoint, the model has \(shape)")
             }
             return tensor.scalars
         }
@@ -63,7 +63,7 @@ enum ArenaCheckpoint {
     }
 
     static func decode(_ t: Tensor<Float>) throws -> RandomSource {
-        guard t.count == 24 else { throw TuningError.invalidOption(key: "extra/lm.dropout_rng", reason: "has \(t.count) values, expected 24") }
+        guard t.count == 24 else { throw TuningError.invalidOption(option: "extra/lm.dropout_rng", reason: "has \(t.count) values, expected 24") }
         let words = (0..<6).map { w in (0..<4).reduce(UInt64(0)) { $0 | UInt64(t.scalars[4 * w + $1]) << (16 * UInt64($1)) } }
         return RandomSource(state: Array(words[0..<4]), spareNormal: words[4] == 1 ? Double(bitPattern: words[5]) : nil)
     }

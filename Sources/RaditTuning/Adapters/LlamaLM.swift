@@ -16,11 +16,11 @@ public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable {
     public let baseIdentity: String
     /// Longest prompt + answer in tokens; longer prompts lose their beginning.
     public var maxLength: Int
-    public var scoringBatchSize = 8
+    /// Pairs per scoring batch.
+    public var scoringBatchSize: Int
     /// Sequences per micro-batch in an LM-ft step (gradients accumulate across them).
-    public var microBatchSize = 4
-    public var adamW = AdamWConfig()
-    public var clipNorm: Double? = 1.0
+    public var microBatchSize: Int
+    public var optimizer: OptimizerOptions
     /// When set, prompts are user turns of this chat template and answers end with its
     /// end-of-turn token; otherwise answers end with the model's EOS.
     public let chatTemplate: ChatTemplate?
@@ -30,11 +30,15 @@ public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable {
     var identityMemo: String?
 
     /// Answers end with the model's EOS.
-    public init(model: LlamaModel<Float>, codec: TextCodec, baseIdentity: String, maxLength: Int) {
+    public init(model: LlamaModel<Float>, codec: TextCodec, baseIdentity: String, maxLength: Int,
+                scoringBatchSize: Int, microBatchSize: Int, optimizer: OptimizerOptions) {
         self.model = model
         self.codec = codec
         self.baseIdentity = baseIdentity
         self.maxLength = min(maxLength, model.config.maxPositions)
+        self.scoringBatchSize = scoringBatchSize
+        self.microBatchSize = microBatchSize
+        self.optimizer = optimizer
         chatTemplate = nil
         endOfAnswerToken = model.config.eosToken
     }
@@ -42,16 +46,20 @@ public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable {
     /// Prompts are user turns of `chatTemplate`; answers end with its end-of-turn token,
     /// which must be a single token of `codec`.
     public init(model: LlamaModel<Float>, codec: TextCodec, baseIdentity: String, maxLength: Int,
+                scoringBatchSize: Int, microBatchSize: Int, optimizer: OptimizerOptions,
                 chatTemplate: ChatTemplate) throws {
         // The end-of-turn marker must be one token, or generation could never stop on it.
         let ids = codec.encode(chatTemplate.endOfTurn, special: false)
         guard ids.count == 1 else {
-            throw TuningError.invalidOption(key: "lm.chat_template", reason: "the chat template's end of turn \(chatTemplate.endOfTurn.debugDescription) is \(ids.count) tokens in this tokenizer, not one special token; use the plain template")
+            throw TuningError.invalidOption(option: "chatTemplate", reason: "the chat template's end of turn \(chatTemplate.endOfTurn.debugDescription) is \(ids.count) tokens in this tokenizer, not one special token; use the plain template")
         }
         self.model = model
         self.codec = codec
         self.baseIdentity = baseIdentity
         self.maxLength = min(maxLength, model.config.maxPositions)
+        self.scoringBatchSize = scoringBatchSize
+        self.microBatchSize = microBatchSize
+        self.optimizer = optimizer
         self.chatTemplate = chatTemplate
         endOfAnswerToken = ids[0]
     }
@@ -121,7 +129,7 @@ public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable {
             micro.append(try LlamaBatch(sequences: part.map { $0.prompt + $0.answer }, scoredFrom: part.map { $0.prompt.count }))
         }
         let r = model.trainStep(micro, config: LlamaTrainingConfig(schedule: .constant(peak: Double(learningRate)),
-                                                                   adamW: adamW, clipNorm: clipNorm))
+                                                                   adamW: optimizer.adamW, clipNorm: optimizer.clipNorm))
         identityMemo = nil
         return LMStepReport(loss: r.loss, tokens: ids.reduce(0) { $0 + $1.prompt.count + $1.answer.count })
     }
