@@ -84,6 +84,8 @@ public struct ProgressMetric: RawRepresentable, Hashable, Sendable, ExpressibleB
     public static let lmLoss: ProgressMetric = "lm_loss"
     public static let retrieverLoss: ProgressMetric = "retriever_loss"
     public static let tokensPerSecond: ProgressMetric = "tokens_per_s"
+    /// Share of a step's R-ft examples whose LSR target was flat or underflowed (dropped).
+    public static let lsrFlatShare: ProgressMetric = "lsr_flat_share"
 }
 
 /// The answer a progress callback gives: keep going, or stop cleanly at the next safe point.

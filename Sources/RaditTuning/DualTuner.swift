@@ -13,6 +13,9 @@ public enum LMInstanceSource: String, Sendable, CaseIterable, Codable {
     case retrieved
     /// Prebuilt instances (RAFT: oracle + distractors, CoT answer), one list per example.
     case raft
+    /// DSF, the domain-specific fine-tuning baseline of RAFT Table 1: question → answer in
+    /// the closed-book template, no document in any prompt.
+    case dsf
 }
 
 /// What the tuner does. RaditExperiments fills it from the `[train]` section, where every
@@ -66,6 +69,9 @@ public struct StepMetrics: Sendable, Equatable {
     public var lmTokens = 0
     /// Pairs the LM scored (cache misses) for R-ft this step.
     public var scoredPairs = 0
+    /// Share of this step's queries whose LSR target was flat and so dropped from R-ft
+    /// (`RetrieverObjective.isFlatTarget`); nil when no R-ft step ran.
+    public var lsrFlatShare: Double?
     public var seconds = 0.0
 
     public var tokensPerSecond: Double { seconds > 0 ? Double(lmTokens) / seconds : 0 }
@@ -73,7 +79,7 @@ public struct StepMetrics: Sendable, Equatable {
     /// The deterministic part, for bit-identity checks across resumes.
     public var deterministic: [Double] {
         [Double(step), lmLoss ?? .nan, retrieverLoss ?? .nan, lmLearningRate ?? .nan,
-         retrieverLearningRate ?? .nan, Double(lmTokens)]
+         retrieverLearningRate ?? .nan, Double(lmTokens), lsrFlatShare ?? .nan]
     }
 }
 
@@ -83,6 +89,8 @@ public enum TuningError: RaditError, Equatable {
     /// An option the tuner cannot work with, named by its `TuningOptions` field.
     case invalidOption(option: String, reason: String)
     case missingRAFTInstances(exampleCount: Int, instanceLists: Int)
+    /// Training questions that are also questions of the evaluation split (normalised text).
+    case evaluationQuestionInTraining(split: String, count: Int, examples: [String])
     /// The progress handler answered `.stop` during evaluation.
     case stopped(stage: String)
 
@@ -94,6 +102,8 @@ public enum TuningError: RaditError, Equatable {
             return "\(option): \(reason)"
         case let .missingRAFTInstances(n, m):
             return "RAFT LM-ft data needs one instance list per training example: got \(m) lists for \(n) examples"
+        case let .evaluationQuestionInTraining(split, count, examples):
+            return "\(count) training question(s) are also \(split) questions (same text after normalisation), e.g. \(examples.joined(separator: "; ")): a run never trains on what it is evaluated on; remove them from the training data or split the data by question"
         case let .stopped(stage):
             return "\(stage): stopped on request before it finished"
         }
@@ -211,7 +221,7 @@ public final class DualTuner {
         let batchIndex = nextBatch()
         let batch = batchIndex.map { train[$0] }
         let queries = batch.map(\.question)
-        let needSearch = doR || (doLM && options.lmSource == .retrieved)
+        let needSearch = doR || (doLM && options.lmSource == .retrieved && state.fixed == nil)
         var searched: [[Int]] = []
         var q = Tensor<Float>(shape: [0, encoder.dimension])
         if needSearch {
@@ -221,8 +231,8 @@ public final class DualTuner {
         if doR {
             let before = scorer.counts.scored
             let lr = options.retrieverRate.lr(step: local)
-            m.retrieverLoss = try retrieverStep(batchIndex: batchIndex, batch: batch, queries: q,
-                                                searched: searched, learningRate: lr)
+            (m.retrieverLoss, m.lsrFlatShare) = try retrieverStep(batchIndex: batchIndex, batch: batch, queries: q,
+                                                                  searched: searched, learningRate: lr)
             m.retrieverLearningRate = lr
             m.scoredPairs = scorer.counts.scored - before
         }
@@ -240,18 +250,26 @@ public final class DualTuner {
     }
 
     /// R-ft on the query encoder: loss over each query's K candidates, dL/dq = Σ_c dL/ds_c d_c.
+    /// A query whose LSR target is flat contributes nothing (its term is dropped, the loss
+    /// stays a mean over the batch); returns the loss and the dropped share. When every
+    /// query is dropped no optimizer step is taken.
     func retrieverStep(batchIndex: [Int], batch: [Example], queries q: Tensor<Float>,
-                       searched: [[Int]], learningRate: Double) throws -> Double {
+                       searched: [[Int]], learningRate: Double) throws -> (loss: Double, flatShare: Double) {
         let B = batch.count
         let D = encoder.dimension
         var dq = Tensor<Float>(shape: [B, D]) // (B, D)
         var loss = 0.0
+        var flat = 0
         if options.objective.kind == .contrastive {
             loss = try contrastiveStep(gold: batchIndex.map { trainGold[$0] }, queries: q, searched: searched, dq: &dq)
         } else {
             let candidates = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
             let lm = try state.fixed.map { f in batchIndex.map { f[$0].lm } } ?? scorePairs(batch, candidates)
             for b in 0..<B {
+                if options.objective.isFlatTarget(lm[b]) {
+                    flat += 1
+                    continue
+                }
                 let qb = q.row(b)
                 let vectors = try candidates[b].flatMap { try index.reconstruct($0) } // (K, D)
                 let s = candidates[b].indices.map { c in
@@ -268,9 +286,11 @@ public final class DualTuner {
                 }
             }
         }
-        try encoder.backward(batch.map(\.question), embeddingGradient: dq)
-        try encoder.step(learningRate: Float(learningRate))
-        return loss
+        if flat < B {
+            try encoder.backward(batch.map(\.question), embeddingGradient: dq)
+            try encoder.step(learningRate: Float(learningRate))
+        }
+        return (loss, Double(flat) / Double(max(1, B)))
     }
 
     /// In-batch DPR over the queries that have a gold chunk: positive = the first gold chunk,
@@ -306,12 +326,20 @@ public final class DualTuner {
 
     /// RA-IT instances: each of the top-k chunks with the question and the answer; the
     /// oracle share P puts a gold chunk in place of the k-th for that share of questions
-    /// (`OracleShare`, the rule the RA-IT export uses).
+    /// (`OracleShare`, the rule the RA-IT export uses). Under the
+    /// `cached` schedule (RA-DIT's recipe) the chunks are the base retriever's top-k, fixed
+    /// before training, not the moving retriever's: RA-DIT §5.2 / App. E.1 tune the LM on the
+    /// base retriever's contexts.
     func lmInstances(batchIndex: [Int], batch: [Example], searched: [[Int]]) -> [PromptAnswer] {
         if options.lmSource == .raft { return batchIndex.flatMap { raftInstances[$0] } }
+        if options.lmSource == .dsf {
+            return batch.map { PromptAnswer(prompt: scorer.template.closedBookPrompt(question: $0.question),
+                                            answer: scorer.template.completion($0.target)) }
+        }
+        let retrieved = state.fixed.map { f in batchIndex.map { f[$0].ids } } ?? searched
         var out: [PromptAnswer] = []
         for (b, e) in batch.enumerated() {
-            let (chunks, _) = OracleShare.apply(Array(searched[b].prefix(options.lmTopK)), gold: trainGold[batchIndex[b]],
+            let (chunks, _) = OracleShare.apply(Array(retrieved[b].prefix(options.lmTopK)), gold: trainGold[batchIndex[b]],
                                                 share: options.oracleShare, rng: &state.rng)
             for chunk in chunks {
                 out.append(scorer.template.pair(question: e.question, chunk: corpus.text(chunk), answer: e.target))
@@ -328,6 +356,7 @@ public final class DualTuner {
             var metrics: [(ProgressMetric, Double)] = []
             if let l = m.lmLoss { metrics.append((.lmLoss, l)) }
             if let l = m.retrieverLoss { metrics.append((.retrieverLoss, l)) }
+            if let f = m.lsrFlatShare { metrics.append((.lsrFlatShare, f)) }
             metrics.append((.tokensPerSecond, m.tokensPerSecond))
             let stage = options.schedule.stages(at: m.step, stepsPerStage: options.steps)
             let name: ProgressStage = stage.lm && stage.retriever ? .lmFTAndRFT : (stage.lm ? .lmFT : .rFT)

@@ -5,8 +5,12 @@ import RaditTensor
 
 /// How a question is answered at evaluation time (DESIGN §4, "Inference").
 public enum InferenceMode: String, Sendable, CaseIterable, Codable {
-    /// REPLUG: one generation per retrieved chunk, candidates re-scored by the p_R mixture.
-    case parallel
+    /// RA-DIT App. B: one greedy answer per retrieved chunk, the candidates reranked by
+    /// Σ_c p_R(c|x)·p_LM(y|c∘x) (each scored with its end-of-answer token).
+    case rerank
+    /// REPLUG (Shi et al. 2023): one answer decoded from the per-token mixture
+    /// p(y_t | x, y<t) = Σ_c p_R(c|x)·p_LM(y_t | c∘x, y<t), the k contexts advanced together.
+    case replug
     /// All k chunks in one prompt.
     case concat
     /// No retrieval (the closed-book baseline).
@@ -20,8 +24,9 @@ public struct InferenceOptions: Sendable, Equatable {
     public var mode: InferenceMode
     /// Chunks per question.
     public var k: Int
-    /// Temperature of p_R used to mix the per-chunk LM probabilities in REPLUG.
+    /// Temperature of p_R used to mix the per-chunk LM probabilities (rerank, replug).
     public var temperature: Double
+    /// A cap on generated tokens; answers end at the end-of-answer token.
     public var maxTokens: Int
 
     public init(mode: InferenceMode, k: Int, temperature: Double, maxTokens: Int) {
@@ -38,15 +43,17 @@ public struct Prediction: Sendable, Equatable {
     public var answer: String
     /// Retrieved chunk ids used as context (empty for closed-book).
     public var chunks: [Int]
-    /// The raw generations (one per chunk in `parallel`).
+    /// The raw generations (one per chunk in `rerank`).
     public var generations: [String]
-    /// log p(answer | x) under the mixture (parallel mode only).
+    /// log p(answer | x) under the mixture (`rerank`: the whole answer's Σ_c mixture;
+    /// `replug`: Σ_t log of the per-token mixture, end token included).
     public var logProbability: Double?
 }
 
-/// REPLUG (Shi et al. 2023, Eq. 1): log p(y|x) = log Σ_c p_R(c|x) p_LM(y|c∘x), with
-/// p_R = softmax(s / temperature). `logProbs[a][c]` is log p_LM(y_a | c ∘ x).
-public func replugMixture(logProbs: [[Double]], retrieverScores s: [Double], temperature: Double) -> [Double] {
+/// The sequence-level mixture (REPLUG Eq. 1, used by `rerank`): log p(y|x) =
+/// log Σ_c p_R(c|x) p_LM(y|c∘x), with p_R = softmax(s / temperature).
+/// `logProbs[a][c]` is log p_LM(y_a | c ∘ x).
+public func answerMixture(logProbs: [[Double]], retrieverScores s: [Double], temperature: Double) -> [Double] {
     let logPR = softmax(s, temperature: temperature).map { Foundation.log($0) }
     return logProbs.map { row in logSumExp(zip(row, logPR).map { $0 + $1 }) }
 }
@@ -100,17 +107,31 @@ public final class RetrievalReader {
                 Prediction(id: examples[i].id, answer: template.extractAnswer(template.answerTag + gens[i]),
                            chunks: ids[i], generations: [gens[i]])
             }
-        case .parallel:
+        case .rerank:
             let (scores, ids) = try retrieve(examples.map(\.question), k: options.k)
             return try examples.indices.map { i in
-                try replug(examples[i], ids: ids[i], scores: scores[i], options: options)
+                try rerank(examples[i], ids: ids[i], scores: scores[i], options: options)
+            }
+        case .replug:
+            guard let mixer = generator as? MixtureGenerator else {
+                throw TuningError.invalidOption(option: "mode", reason: "\"replug\" needs an LM that exposes next-token distributions (the native Llama does); use \"rerank\"")
+            }
+            let (scores, ids) = try retrieve(examples.map(\.question), k: options.k)
+            return try examples.indices.map { i in
+                let prompts = ids[i].map { template.prompt(question: examples[i].question, chunk: corpus.text($0)) }
+                let weights = softmax(scores[i], temperature: options.temperature)
+                let d = try replugDecode(mixer.openSources(prompts, maxTokens: options.maxTokens), weights: weights,
+                                         maxTokens: options.maxTokens, end: mixer.endOfAnswer)
+                let g = mixer.text(d.tokens)
+                return Prediction(id: examples[i].id, answer: template.extractAnswer(template.answerTag + g),
+                                  chunks: ids[i], generations: [g], logProbability: d.logProbability)
             }
         }
     }
 
-    /// REPLUG for one question: generate per chunk, then pick the candidate with the
+    /// RA-DIT App. B for one question: generate per chunk, then pick the candidate with the
     /// highest mixture probability (ties: the candidate from the higher-ranked chunk).
-    func replug(_ e: Example, ids: [Int], scores: [Double], options: InferenceOptions) throws -> Prediction {
+    func rerank(_ e: Example, ids: [Int], scores: [Double], options: InferenceOptions) throws -> Prediction {
         let prompts = ids.map { template.prompt(question: e.question, chunk: corpus.text($0)) }
         let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
         var candidates: [String] = []
@@ -121,16 +142,50 @@ public final class RetrievalReader {
         if candidates.count == 1 {
             // One candidate wins whatever its probability; score it only to report it.
             let lp = try scorer.score(ids.map { ScoringRequest(question: e.question, answer: candidates[0], chunk: corpus.text($0)) })
-            let mix = replugMixture(logProbs: [lp.map(\.sum)], retrieverScores: scores, temperature: options.temperature)
+            let mix = answerMixture(logProbs: [lp.map(\.sum)], retrieverScores: scores, temperature: options.temperature)
             return Prediction(id: e.id, answer: candidates[0], chunks: ids, generations: gens, logProbability: mix[0])
         }
         var requests: [ScoringRequest] = []
         for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: corpus.text(id))) } }
         let flat = try scorer.score(requests).map(\.sum)
         let table = candidates.indices.map { a in Array(flat[a * ids.count..<(a + 1) * ids.count]) }
-        let mix = replugMixture(logProbs: table, retrieverScores: scores, temperature: options.temperature)
+        let mix = answerMixture(logProbs: table, retrieverScores: scores, temperature: options.temperature)
         var best = 0
         for a in mix.indices where mix[a] > mix[best] { best = a }
         return Prediction(id: e.id, answer: candidates[best], chunks: ids, generations: gens, logProbability: mix[best])
     }
+}
+
+/// A REPLUG decoding: the chosen tokens (the end token included when it was reached) and
+/// Σ_t log Σ_c w_c p_c(y_t | y<t).
+public struct MixtureDecoding: Sendable, Equatable {
+    public var tokens: [Int]
+    public var logProbability: Double
+}
+
+/// Greedy decoding from the per-token mixture Σ_c w_c·p_c(· | y<t) (REPLUG, Shi et al.
+/// 2023, §3): every step mixes the k next-token distributions with the fixed retrieval
+/// weights, takes the most likely token (ties: the lowest id), and appends it to every
+/// context, so the k caches advance together. Stops after an `end` token, when a context
+/// is full, or after `maxTokens`.
+public func replugDecode(_ sources: [NextTokenSource], weights: [Double], maxTokens: Int,
+                         end: Set<Int>) throws -> MixtureDecoding {
+    precondition(sources.count == weights.count, "replugDecode: \(sources.count) contexts but \(weights.count) weights")
+    var out = MixtureDecoding(tokens: [], logProbability: 0)
+    guard let first = sources.first else { return out }
+    let V = first.logProbabilities.count
+    while out.tokens.count < maxTokens {
+        var mixture = [Double](repeating: 0, count: V) // (V)
+        for (s, w) in zip(sources, weights) where w > 0 {
+            let lp = s.logProbabilities
+            for v in 0..<V { mixture[v] += w * Foundation.exp(lp[v]) }
+        }
+        var best = 0
+        for v in 1..<V where mixture[v] > mixture[best] { best = v }
+        out.tokens.append(best)
+        out.logProbability += Foundation.log(mixture[best])
+        if end.contains(best) || sources.contains(where: \.isFull) { break }
+        for s in sources { try s.append(best) }
+    }
+    return out
 }

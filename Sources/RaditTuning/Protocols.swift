@@ -52,9 +52,32 @@ public protocol LMTrainer: AnswerScorer {
     func trainStep(_ batch: [PromptAnswer], learningRate: Float) throws -> LMStepReport
 }
 
-/// Greedy answer generation, for inference.
+/// Greedy answer generation, for inference. Generation stops at the end-of-answer token
+/// LM-ft trains (RA-DIT's `<bos> … <eos>`), or after `maxTokens`, which is only a cap; the
+/// end token is not part of the returned text.
 public protocol AnswerGenerator: AnyObject {
     func generate(_ prompts: [String], maxTokens: Int) throws -> [String]
+}
+
+/// The next-token distributions of one context, advanced one token at a time (one KV
+/// cache per context for a native LM).
+public protocol NextTokenSource: AnyObject {
+    /// `log p(· | context, tokens appended so far)` over the vocabulary, (V).
+    var logProbabilities: [Double] { get }
+    /// True when no further token fits (the context window is full).
+    var isFull: Bool { get }
+    func append(_ token: Int) throws
+}
+
+/// A generator REPLUG can decode with: per-token distributions of several contexts.
+public protocol MixtureGenerator: AnswerGenerator {
+    /// One source per prompt, each already fed its prompt (prompts are prepared and cut as
+    /// `generate` does); room is left for `maxTokens` more tokens.
+    func openSources(_ prompts: [String], maxTokens: Int) throws -> [NextTokenSource]
+    /// Tokens that end an answer.
+    var endOfAnswer: Set<Int> { get }
+    /// The text of generated tokens (end tokens dropped).
+    func text(_ tokens: [Int]) -> String
 }
 
 /// Where a checkpointed tensor lives in `ckpt-<step>.h5` (DESIGN §6).

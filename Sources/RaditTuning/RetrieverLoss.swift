@@ -34,6 +34,22 @@ public struct RetrieverObjective: Sendable, Equatable {
                                   mode: scoreMode, lmTemperature: lmTemperature)
     }
 
+    /// Below this spread of a `prob` target's logits, max_c − min_c of p_LM(y|c∘x)/τ_LM (in
+    /// nats; 0.01 means no candidate's target probability differs from another's by more
+    /// than 1 %), the target is flat: the LM prefers no chunk, and training on it would only
+    /// pull p_R towards uniform. With raw probabilities this is what happens when every
+    /// p_LM(y|c∘x) is tiny (long or unknown answers) or underflows Double (all g = 0).
+    public static let flatTargetSpread = 0.01
+
+    /// True when this query's target is dropped from R-ft: an `lsr` objective in `prob`
+    /// mode whose target spread is below `flatTargetSpread`. The log-probability modes keep
+    /// every target: there an even target is the LM's real indifference, not underflow.
+    public func isFlatTarget(_ lm: [AnswerLogProb]) -> Bool {
+        guard kind == .lsr, scoreMode == .prob, !lm.isEmpty else { return false }
+        let logQ = lsrTargetLog(lm)
+        return logQ.max()! - logQ.min()! < Self.flatTargetSpread
+    }
+
     /// p_LSR(c | x, y).
     public func lsrTarget(_ lm: [AnswerLogProb]) -> [Double] { lsrTargetLog(lm).map { Foundation.exp($0) } }
 

@@ -1,13 +1,16 @@
 /// Which stages run when (DESIGN §4, "Lockstep loop").
 public enum TuningSchedule: String, Sendable, CaseIterable, Codable {
-    /// Every step: embed → search top-K → score LM on K pairs → R-ft step → LM-ft step.
+    /// Radit's extension (not in RA-DIT): every step embeds → searches top-K with the
+    /// current query encoder → scores the current LM on the K pairs → R-ft step → LM-ft step
+    /// on the current retriever's top-k, so each stage trains against the other's latest state.
     case lockstep
     /// All LM-ft steps, then all R-ft steps (R-ft supervised by the tuned LM).
     case sequentialLMFirst = "sequential_lm_first"
     /// All R-ft steps (supervised by the base LM), then all LM-ft steps.
     case sequentialRetrieverFirst = "sequential_retriever_first"
-    /// RA-DIT's recipe: LSR targets computed once by the base LM over fixed candidate sets,
-    /// then both stages step independently.
+    /// RA-DIT's recipe (§2.3–2.4, §5.2, App. E.1): the base retriever's top-K and the base
+    /// LM's scores over them are fixed once before training; R-ft learns from those targets
+    /// and LM-ft trains on the same base top-k chunks, so the two stages are independent.
     case cached
     case lmOnly = "lm_only"
     case retrieverOnly = "retriever_only"

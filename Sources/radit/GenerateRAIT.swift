@@ -11,7 +11,8 @@ struct GenerateRAIT: ParsableCommand {
         abstract: "Write RA-IT instances (Background/Question/Answer per retrieved chunk) and JSONL exports.")
 
     @Option(help: "Dataset: a SynthKB folder, a HotpotQA/SQuAD/NQ file, or a BEIR folder.") var data: String
-    @Option(help: "Split to read (SynthKB and BEIR qrels).") var split: SynthSplit = .train
+    @Option(help: "Split to read (SynthKB and BEIR qrels); all: every SynthKB split, exported as train/validation/test.")
+    var split: GenerationSplit = .train
     @Option(help: "Retrieved chunks per question (RA-DIT uses 3).") var k: Int
     @Option(help: "separate (one instance per chunk) or concat (all k in one prompt).") var mode: RAITMode = .separate
     @Option(name: [.customLong("oracle-share"), .customLong("gold-share")],
@@ -35,5 +36,6 @@ struct GenerateRAIT: ParsableCommand {
         progress.finish()
         print("RA-IT: \(r.instances) instances (\(r.summary.written) new, \(r.summary.alreadyPresent) resumed), "
               + "k=\(k), mode=\(mode.rawValue), oracle share=\(oracleShare), seed=\(seed) → \(out)")
+        for n in r.notes { print("  " + n) }
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import RaditExperiments
 
 extension DistractorSourceKind: ExpressibleByArgument {}
-extension SynthSplit: ExpressibleByArgument {}
+extension RaftNoOracleAnswer: ExpressibleByArgument {}
+extension GenerationSplit: ExpressibleByArgument {}
 
 /// `radit generate raft`: RAFT training instances plus chat and prompt–completion exports.
 struct GenerateRaft: ParsableCommand {
@@ -16,10 +17,13 @@ struct GenerateRaft: ParsableCommand {
         """)
 
     @Option(help: "Dataset: a SynthKB folder, a HotpotQA/SQuAD/NQ file, or a BEIR folder.") var data: String
-    @Option(help: "Split to read (SynthKB and BEIR qrels).") var split: SynthSplit = .train
+    @Option(help: "Split to read (SynthKB and BEIR qrels); all: every SynthKB split, exported as train/validation/test.")
+    var split: GenerationSplit = .train
     @Option(name: .customLong("p"), help: "Probability P that an instance holds the oracle chunk(s).") var p: Double
     @Option(help: "Distractors n beside the oracle (instances without it hold n + |gold|).") var distractors: Int
     @Option(help: "Distractor source: random, bm25 or dense.") var source: DistractorSourceKind
+    @Option(help: "Target of instances without the oracle: same_answer (RAFT: the oracle's CoT answer) or none_of_the_documents (Radit).")
+    var noOracleAnswer: RaftNoOracleAnswer = .sameAnswer
     @Option(help: "Seed; with the same data and options the output is byte-identical.") var seed: UInt64 = 0
     @Option(help: "Output folder.") var out: String
     @OptionGroup(title: "Encoder for --source dense") var encoder: EncoderOptions
@@ -34,11 +38,13 @@ struct GenerateRaft: ParsableCommand {
         job.seed = seed
         job.model = encoder.model
         job.modelsDir = encoder.modelsDirectory
-        job.system = system
+        job.system = system.isEmpty ? nil : system
+        job.noOracleAnswer = noOracleAnswer
         let r = try job.run(progress: progress.handle)
         progress.finish()
         print("RAFT: \(r.instances) instances (\(r.summary.written) new, \(r.summary.alreadyPresent) resumed, "
-              + "\(r.summary.skipped) questions skipped), oracle in \(r.withOracle), P=\(p), n=\(distractors), "
-              + "source=\(source.rawValue), seed=\(seed) → \(out)")
+              + "\(r.summary.skipped) questions skipped), oracle in \(r.withOracle) (\(r.unquoted) without a quote), "
+              + "P=\(p), n=\(distractors), source=\(source.rawValue), no-oracle answer=\(noOracleAnswer.rawValue), seed=\(seed) → \(out)")
+        for n in r.notes { print("  " + n) }
     }
 }

@@ -13,7 +13,7 @@ final class ExportTests: XCTestCase {
         let examples = raft.map { TrainingExample($0, system: "Answer from the documents.", split: splitOf[$0.questionID]) }
         let dir = Fixtures.temporaryDirectory("export")
         let exporter = try FineTuningExporter(seed: 0)
-        let urls = try exporter.write(examples, format: .chat, to: dir, name: "raft")
+        let urls = try exporter.write(examples, format: .chat, to: dir, name: "raft").urls
         var lines = 0
         for split in ExportSplit.allCases {
             let text = try String(contentsOf: urls[split]!, encoding: .utf8)
@@ -41,14 +41,18 @@ final class ExportTests: XCTestCase {
         let examples = rait.map { TrainingExample($0, system: nil) }
         let dir = Fixtures.temporaryDirectory("export-pc")
         let exporter = try FineTuningExporter(trainShare: 0.8, validationShare: 0.1, testShare: 0.1, seed: 1)
-        let urls = try exporter.write(examples, format: .promptCompletion, to: dir, name: "rait")
+        let urls = try exporter.write(examples, format: .promptCompletion, to: dir, name: "rait").urls
         var counts: [ExportSplit: Int] = [:]
         for (split, url) in urls {
             for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
                 let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
                 XCTAssertEqual(Set(object.keys), ["prompt", "completion"])
                 XCTAssertTrue(object["prompt"]!.hasPrefix("Background: "))
-                XCTAssertFalse(object["completion"]!.isEmpty)
+                // The prompt ends with the separator, the completion is " answer" + stop marker.
+                XCTAssertTrue(object["prompt"]!.hasSuffix("Answer:" + FineTuningExporter.promptSeparator), object["prompt"]!)
+                let completion = object["completion"]!
+                XCTAssertTrue(completion.hasPrefix(" ") && completion.hasSuffix(FineTuningExporter.completionStop), completion)
+                XCTAssertFalse(completion.dropFirst().dropLast(FineTuningExporter.completionStop.count).trimmingCharacters(in: .whitespaces).isEmpty)
                 counts[split, default: 0] += 1
             }
         }
@@ -58,5 +62,37 @@ final class ExportTests: XCTestCase {
         let chat = try FineTuningExporter.line(examples[0], format: .chat)
         let messages = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(chat.utf8)) as? [String: Any])?["messages"] as? [[String: String]])
         XCTAssertEqual(messages.map { $0["role"]! }, ["user", "assistant"])
+    }
+
+    /// Exports split by question: on the HotpotQA sample, no question's RA-IT (k = 3, one
+    /// instance per chunk) or RAFT instances land in two of train/validation/test.
+    func testHotpotQAExportsKeepEachQuestionInOneSplit() throws {
+        let file = Fixtures.sharedData("hotpotqa_dev_distractor_sample100/hotpot_dev_distractor_sample100.json").path
+        let data = try DatasetReader.read(file)
+        let rait = try RAITBuilder(k: 3, seed: 0).build(data.queries.examples, corpus: data.corpus, retriever: BM25Retriever(corpus: data.corpus))
+        let raft = try RaftBuilder(oracleShare: 0.8, distractors: 4, seed: 0)
+            .build(data.queries.examples, corpus: data.corpus, source: .random)
+        // Several RAFT instances per question, as a multi-epoch RAFT set has (other seeds).
+        let raftMore = try RaftBuilder(oracleShare: 0.8, distractors: 4, seed: 1)
+            .build(data.queries.examples, corpus: data.corpus, source: .random)
+        let exporter = try FineTuningExporter(seed: 0)
+        for (name, examples) in [("rait", rait.map { TrainingExample($0, system: nil) }),
+                                 ("raft", (raft + raftMore).map { TrainingExample($0, system: nil) })] {
+            let dir = Fixtures.temporaryDirectory("export-\(name)")
+            let files = try exporter.write(examples, format: .chat, to: dir, name: name)
+            var splitsOf: [String: Set<ExportSplit>] = [:]
+            for e in examples { splitsOf[e.group, default: []].insert(exporter.split(of: e)) }
+            XCTAssertEqual(splitsOf.count, 100, name)
+            let straddling = splitsOf.filter { $0.value.count > 1 }.map(\.key)
+            XCTAssertEqual(straddling, [], "\(name): questions in more than one split")
+            // The files agree: every line of a split belongs to a question of that split only.
+            for split in ExportSplit.allCases {
+                let lines = try String(contentsOf: files.urls[split]!, encoding: .utf8).split(separator: "\n").count
+                XCTAssertEqual(lines, files.counts[split] ?? 0)
+            }
+            XCTAssertTrue(files.emptySplits.isEmpty, "\(name): 100 questions fill every split")
+        }
+        // Instances of one question really differ (3 chunks each), so an id-keyed split would scatter them.
+        XCTAssertEqual(rait.count, 300)
     }
 }

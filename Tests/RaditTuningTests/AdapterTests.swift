@@ -73,7 +73,9 @@ final class AdapterTests: XCTestCase {
         for (b, e) in batch.enumerated() {
             for id in ids[b] {
                 let p = PromptFormat.schemaDefault.pair(question: e.question, chunk: kb.corpus.text(id), answer: e.target)
-                pairs.append(ScoringPair(prompt: codec.encode(p.prompt, special: true), answer: codec.encode(p.answer, special: false)))
+                // RA-DIT's framing: BOS + prompt (no closing token), answer + EOS (id 2).
+                pairs.append(ScoringPair(prompt: [1] + codec.encode(p.prompt, special: false),
+                                         answer: codec.encode(p.answer, special: false) + [2]))
             }
         }
         let direct = try lm.model.score(pairs, batchSize: lm.scoringBatchSize).map(\.total)

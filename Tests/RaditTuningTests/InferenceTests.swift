@@ -12,35 +12,35 @@ final class InferenceTests: XCTestCase {
         return (RetrievalReader(generator: lm, scorer: scorer, retriever: try DenseRetriever(queries: enc, index: index), corpus: kb.corpus), lm)
     }
 
-    /// REPLUG with k = 1 answers exactly as plain inference with that one chunk.
-    func testReplugWithOneChunkEqualsSingleContextInference() throws {
+    /// Rerank with k = 1 answers exactly as plain inference with that one chunk.
+    func testRerankWithOneChunkEqualsSingleContextInference() throws {
         let (r, lm) = try reader()
         var o = InferenceOptions.test()
-        o.mode = .parallel
+        o.mode = .rerank
         o.k = 1
-        let replug = try r.answer(kb.dev, options: o)
+        let reranked = try r.answer(kb.dev, options: o)
         let (_, ids) = try r.retrieve(kb.dev.map(\.question), k: 1)
         for (i, e) in kb.dev.enumerated() {
             let prompt = PromptFormat.schemaDefault.prompt(question: e.question, chunk: kb.corpus.text(ids[i][0]))
             let plain = PromptFormat.schemaDefault.extractAnswer(try lm.generate([prompt], maxTokens: 4)[0])
-            XCTAssertEqual(replug[i].answer, plain)
+            XCTAssertEqual(reranked[i].answer, plain)
             let lp = try lm.score([PromptFormat.schemaDefault.pair(question: e.question, chunk: kb.corpus.text(ids[i][0]), answer: plain)])[0]
-            XCTAssertEqual(replug[i].logProbability!, lp.sum, accuracy: 1e-12)
+            XCTAssertEqual(reranked[i].logProbability!, lp.sum, accuracy: 1e-12)
         }
         // The mixture itself: one chunk leaves log p unchanged whatever its score.
-        XCTAssertEqual(replugMixture(logProbs: [[-1.7]], retrieverScores: [42], temperature: 0.3), [-1.7])
+        XCTAssertEqual(answerMixture(logProbs: [[-1.7]], retrieverScores: [42], temperature: 0.3), [-1.7])
     }
 
-    /// With all retrieval scores equal, REPLUG is the uniform mixture (1/k) Σ_c p_LM(y|c∘x).
+    /// With all retrieval scores equal, the answer mixture is the uniform mixture (1/k) Σ_c p_LM(y|c∘x).
     func testEqualScoresGiveUniformMixture() {
         let lp: [[Double]] = [[-0.5, -2.0, -3.0], [-4.0, -0.1, -1.0]]
-        let mix = replugMixture(logProbs: lp, retrieverScores: [0.7, 0.7, 0.7], temperature: 0.05)
+        let mix = answerMixture(logProbs: lp, retrieverScores: [0.7, 0.7, 0.7], temperature: 0.05)
         for (a, row) in lp.enumerated() {
             XCTAssertEqual(mix[a], log(row.map { exp($0) }.reduce(0, +) / 3), accuracy: 1e-12)
         }
         // And unequal scores weight by softmax(s / τ).
         let w = softmax([1, 0, 0], temperature: 0.5)
-        let m2 = replugMixture(logProbs: lp, retrieverScores: [1, 0, 0], temperature: 0.5)
+        let m2 = answerMixture(logProbs: lp, retrieverScores: [1, 0, 0], temperature: 0.5)
         XCTAssertEqual(m2[0], log(zip(lp[0], w).reduce(0) { $0 + exp($1.0) * $1.1 }), accuracy: 1e-12)
     }
 

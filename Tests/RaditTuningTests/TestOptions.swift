@@ -18,7 +18,7 @@ extension TuningOptions {
 }
 
 extension InferenceOptions {
-    static func test() -> InferenceOptions { InferenceOptions(mode: .parallel, k: 3, temperature: 1, maxTokens: 16) }
+    static func test() -> InferenceOptions { InferenceOptions(mode: .rerank, k: 3, temperature: 1, maxTokens: 16) }
 }
 
 func testObjective(kind: RetrieverLossKind = .lsr, direction: KLDirection = .targetToRetriever, scoreMode: LSRScoreMode = .prob,

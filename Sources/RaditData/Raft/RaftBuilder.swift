@@ -13,9 +13,12 @@ public struct RaftBuilder {
     public let oracleShare: Double
     public let distractors: Int
     public let seed: UInt64
+    /// The target of the 1 − P instances without the oracle.
+    public let noOracleAnswer: RaftNoOracleAnswer
 
     /// P and n are required: RAFT's script silently defaulted `--p`, so this one never does.
-    public init(oracleShare: Double, distractors: Int, seed: UInt64) throws {
+    public init(oracleShare: Double, distractors: Int, seed: UInt64,
+                noOracleAnswer: RaftNoOracleAnswer = .sameAnswer) throws {
         guard (0...1).contains(oracleShare) else {
             throw RaftError.invalidOption(name: "p", value: "\(oracleShare)", reason: "a probability in [0, 1] is needed")
         }
@@ -25,13 +28,14 @@ public struct RaftBuilder {
         self.oracleShare = oracleShare
         self.distractors = distractors
         self.seed = seed
+        self.noOracleAnswer = noOracleAnswer
     }
 
     /// The instance id of a question under this configuration (its generator's key).
     public func instanceID(_ e: Example, source: DistractorSourceKind) -> String {
         let gold = e.gold.filter { $0.grade > 0 }.map(\.id).joined(separator: "\u{1f}")
         let key = ["raft", e.id, e.question, e.answers.first ?? "", gold, "\(oracleShare)",
-                   "\(distractors)", source.rawValue, "\(seed)"].joined(separator: "\u{1e}")
+                   "\(distractors)", source.rawValue, "\(seed)", noOracleAnswer.rawValue].joined(separator: "\u{1e}")
         return "raft-" + SHA256.hex(key).prefix(20)
     }
 
@@ -54,9 +58,11 @@ public struct RaftBuilder {
                       progress: ProgressHandler = silentProgress) throws -> GenerationSummary {
         struct Settings: Encodable {
             var kind = "raft", p: Double, distractors: Int, distractor_source: DistractorSourceKind, seed: UInt64
+            var no_oracle_answer: RaftNoOracleAnswer
         }
         let settings = try JSONLine.encode(Settings(p: oracleShare, distractors: distractors,
-                                                    distractor_source: source.kind, seed: seed))
+                                                    distractor_source: source.kind, seed: seed,
+                                                    no_oracle_answer: noOracleAnswer))
         var writer = try ResumableJSONLWriter(url: url, settings: settings)
         let existing = writer.writtenIDs
         var summary = try generate(examples, corpus: corpus, source: source, supporting: supporting,
@@ -129,23 +135,32 @@ public struct RaftBuilder {
         rng.shuffle(&positions)
         let documents = positions.map { InstanceDocument(corpus[$0]) }
 
-        let quotes: [String]
-        if oracle {
-            let given = supporting ?? []
-            let candidates = given.isEmpty
-                ? gold.compactMap { SentenceLocator.answerSentence(in: corpus[$0].text, answers: e.answers) }
-                : given
-            // Only sentences found verbatim in a document of this instance are quoted.
-            quotes = candidates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-                .filter { q in !q.isEmpty && documents.contains { $0.text.contains(q) } }
-        } else {
-            quotes = []
-        }
+        // The quotes come from the oracle whether or not this instance shows it: RAFT's
+        // 1 − P instances keep the question's CoT answer, so the model learns to answer
+        // (and cite) from memory. Only sentences verbatim in a gold chunk are quoted.
+        let given = supporting ?? []
+        let candidates = given.isEmpty
+            ? gold.compactMap { SentenceLocator.answerSentence(in: corpus[$0].text, answers: e.answers) }
+            : given
+        let quotes = candidates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { q in !q.isEmpty && gold.contains { corpus[$0].text.contains(q) } }
+        let cot = oracle || noOracleAnswer == .sameAnswer
+            ? RaftFormat.cotAnswer(answer: answer, quotes: quotes)
+            : RaftFormat.noneOfTheDocumentsAnswer(answer: answer)
         return RaftInstance(id: id, questionID: e.id, question: e.question, answer: answer,
                             goldIDs: gold.map { corpus[$0].id }, documents: documents, oracleIncluded: oracle,
-                            cotAnswer: RaftFormat.cotAnswer(answer: answer, quotes: quotes, oracleIncluded: oracle),
+                            cotAnswer: cot,
                             instruction: RaftFormat.instruction(documents: documents, question: e.question),
                             oracleShare: oracleShare, distractors: distractors,
-                            distractorSource: source, seed: seed)
+                            distractorSource: source, seed: seed, noOracleAnswer: noOracleAnswer)
     }
+}
+
+/// What RAFT instances without the oracle are trained to answer.
+public enum RaftNoOracleAnswer: String, Codable, CaseIterable, Sendable {
+    /// The same CoT answer as the question's oracle instances, quotes included (RAFT §3
+    /// and the gorilla `raft.py` code): the model learns to answer from memory.
+    case sameAnswer = "same_answer"
+    /// Radit's variant: the reason says that none of the documents answers the question.
+    case noneOfTheDocuments = "none_of_the_documents"
 }

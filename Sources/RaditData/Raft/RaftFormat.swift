@@ -17,21 +17,25 @@ public enum RaftFormat {
         return s + question
     }
 
-    /// The CoT answer. With quotes it cites them; with the oracle present but no sentence to
-    /// quote it states the answer; without the oracle it says the documents do not answer
-    /// and the model must rely on what it learned (RAFT's 1 − P instances).
-    public static func cotAnswer(answer: String, quotes: [String], oracleIncluded: Bool) -> String {
+    /// The CoT answer: it cites the quotes from the oracle, or, with no sentence to quote,
+    /// states the answer. RAFT gives every instance of a question this answer, with or
+    /// without the oracle among its documents (`RaftNoOracleAnswer.sameAnswer`).
+    public static func cotAnswer(answer: String, quotes: [String]) -> String {
         let reason: String
         if !quotes.isEmpty {
             let cited = quotes.map { "\(beginQuote) \($0) \(endQuote)" }.joined(separator: " and ")
             let passage = quotes.count == 1 ? "The relevant passage says" : "The relevant passages say"
             reason = "\(passage) \(cited). Putting this together, the answer is \(answer)."
-        } else if oracleIncluded {
-            reason = "One of the documents gives the answer: \(answer)."
         } else {
-            reason = "None of the documents answers the question, so the answer relies on what was learned before: \(answer)."
+            reason = "One of the documents gives the answer: \(answer)."
         }
         return "##Reason: \(reason) \(answerTag) \(answer)"
+    }
+
+    /// Radit's option for instances without the oracle (`RaftNoOracleAnswer.noneOfTheDocuments`):
+    /// the reason says no document answers and the model relies on what it learned.
+    public static func noneOfTheDocumentsAnswer(answer: String) -> String {
+        "##Reason: None of the documents answers the question, so the answer relies on what was learned before: \(answer). \(answerTag) \(answer)"
     }
 
     /// The text after the last `<ANSWER>:` tag, trimmed; nil when the tag is missing.

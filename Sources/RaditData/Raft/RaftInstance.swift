@@ -13,7 +13,7 @@ public struct InstanceDocument: Codable, Equatable, Sendable {
 
 /// One RAFT training instance (Zhang et al. 2024, §3): a question, shuffled documents
 /// holding the oracle chunk(s) with probability P, and a chain-of-thought answer.
-/// P, n, the distractor source and the seed are recorded in every instance.
+/// P, n, the distractor source, the seed and the no-oracle target are recorded in every instance.
 public struct RaftInstance: Codable, Equatable, Sendable {
     /// Content hash of (question, answer, gold, P, n, source, seed); keys the instance's generator.
     public var id: String
@@ -34,10 +34,13 @@ public struct RaftInstance: Codable, Equatable, Sendable {
     public var distractors: Int
     public var distractorSource: DistractorSourceKind
     public var seed: UInt64
+    /// The target of instances without the oracle (`same_answer`: RAFT's; recorded in all).
+    public var noOracleAnswer: RaftNoOracleAnswer
 
     enum CodingKeys: String, CodingKey {
         case id, question, answer, documents, instruction, seed, distractors
         case questionID = "question_id", goldIDs = "gold_ids", oracleIncluded = "oracle_included"
         case cotAnswer = "cot_answer", oracleShare = "p", distractorSource = "distractor_source"
+        case noOracleAnswer = "no_oracle_answer"
     }
 }

@@ -9,6 +9,23 @@ public enum SynthKBFolder {
         FileManager.default.fileExists(atPath: path + "/" + SynthKB.Layout.manifest)
     }
 
+    /// Every split's questions in one dataset (train, dev, then test), each labelled with its
+    /// `split`, so exports fill train, validation and test from SynthKB's own splits.
+    public static func readAll(_ folder: String) throws -> (dataset: Dataset, supporting: SupportingSentences) {
+        var merged: Dataset?
+        var examples: [Example] = []
+        var supporting: SupportingSentences = [:]
+        for split in SynthSplit.allCases {
+            let (d, s) = try read(folder, split: split)
+            if merged == nil { merged = d }
+            examples += d.queries.examples
+            supporting.merge(s) { a, _ in a }
+        }
+        var dataset = merged!
+        dataset.queries = try QuerySet(examples, source: folder)
+        return (dataset, supporting)
+    }
+
     public static func read(_ folder: String, split: SynthSplit) throws -> (dataset: Dataset, supporting: SupportingSentences) {
         var dataset = try DatasetReader.read(folder, format: .beir, options: ReadOptions(split: split.rawValue))
         let path = folder + "/" + SynthKB.Layout.queries

@@ -145,6 +145,7 @@ public enum ExperimentDataError: RaditError, Equatable {
     case noQuestions(path: String, source: String)
     case noQrels(path: String)
     case notSynthKB(path: String)
+    case allSplitsNeedSynthKB(path: String)
 
     public var message: String {
         switch self {
@@ -156,6 +157,8 @@ public enum ExperimentDataError: RaditError, Equatable {
             return "\(path): a BEIR folder needs qrels/train.tsv, qrels/dev.tsv or qrels/test.tsv"
         case let .notSynthKB(path):
             return "\(path) is not a `radit generate synthkb` folder (no synthkb.json); use data.source = \"beir\" for other BEIR folders"
+        case let .allSplitsNeedSynthKB(path):
+            return "--split all reads every split of a SynthKB folder; \(path) is not one: name the split to read (--split train, dev or test)"
         }
     }
 }

@@ -4,17 +4,27 @@ import RaditData
 import RaditModels
 import RaditRetrieval
 
+/// Which questions a generate command reads: one split, or (SynthKB) all of them.
+public enum GenerationSplit: String, CaseIterable, Sendable {
+    case train, dev, test, all
+}
+
 /// The questions, corpus and supporting sentences a `radit generate` command works on.
 public struct GenerationInput {
     public var dataset: Dataset
     public var supporting: SupportingSentences
+    public var split: GenerationSplit
 
-    /// A SynthKB folder (split chosen), a HotpotQA file (supporting facts read), or any
-    /// other dataset the readers know (supporting sentence found around the answer).
-    public static func load(_ path: String, split: SynthSplit) throws -> GenerationInput {
+    /// A SynthKB folder (one split, or all of them), a HotpotQA file (supporting facts
+    /// read), or any other dataset the readers know (supporting sentence found around the answer).
+    public static func load(_ path: String, split: GenerationSplit) throws -> GenerationInput {
         if SynthKBFolder.isSynthKB(path) {
-            let (d, s) = try SynthKBFolder.read(path, split: split)
-            return GenerationInput(dataset: d, supporting: s)
+            let (d, s) = try SynthSplit(rawValue: split.rawValue).map { try SynthKBFolder.read(path, split: $0) }
+                ?? SynthKBFolder.readAll(path)
+            return GenerationInput(dataset: d, supporting: s, split: split)
+        }
+        guard split != .all else {
+            throw ExperimentDataError.allSplitsNeedSynthKB(path: path)
         }
         let dataset = try DatasetReader.read(path, options: ReadOptions(split: split.rawValue, requireQuestions: true))
         var supporting: SupportingSentences = [:]
@@ -27,12 +37,32 @@ public struct GenerationInput {
             }
             supporting = try HotpotQASupport.read(file: file)
         }
-        return GenerationInput(dataset: dataset, supporting: supporting)
+        return GenerationInput(dataset: dataset, supporting: supporting, split: split)
     }
 
-    /// The export split a question's own split fixes (SynthKB), else nil (hashed).
+    /// The export split a question's own split fixes (SynthKB), else nil (hashed by question).
     func exportSplit(_ questionID: String) -> ExportSplit? {
         dataset.queries[id: questionID]?.metadata["split"].flatMap(SynthSplit.init(rawValue:))?.exportSplit
+    }
+
+    /// Writes the chat and prompt–completion exports; returns their split counts and why a split is empty.
+    func export(_ examples: [TrainingExample], seed: UInt64, to out: URL, name: String) throws -> [String] {
+        let exporter = try FineTuningExporter(seed: seed)
+        let files = try exporter.write(examples, format: .chat, to: out, name: "\(name).chat")
+        try exporter.write(examples, format: .promptCompletion, to: out, name: "\(name).prompt-completion")
+        let fixed = examples.contains { $0.split != nil }
+        var notes = ["exports: " + ExportSplit.allCases.map { "\($0.rawValue) \(files.counts[$0] ?? 0)" }.joined(separator: ", ")
+                     + (fixed ? " (SynthKB's own question splits)" : " (split by question)")]
+        let empty = files.emptySplits
+        if !empty.isEmpty {
+            let names = empty.map(\.rawValue).joined(separator: " and ")
+            if split != .all, fixed {
+                notes.append("\(names) empty: SynthKB fixes each question's split and only --split \(split.rawValue) was read; pass --split all to fill train, validation and test from SynthKB's train, dev and test questions")
+            } else {
+                notes.append("\(names) empty: \(examples.count) instances of \(Set(examples.map(\.group)).count) questions are too few for the 80/10/10 split by question")
+            }
+        }
+        return notes
     }
 }
 
@@ -43,13 +73,17 @@ public struct GenerationReport: Sendable, Equatable {
     public var summary: GenerationSummary
     /// Instances holding the oracle chunk(s) (RAFT).
     public var withOracle: Int
+    /// Oracle instances whose CoT answer quotes nothing (RAFT).
+    public var unquoted: Int = 0
+    /// Export split counts and why a split is empty, one line each.
+    public var notes: [String] = []
 }
 
 /// `radit generate raft`: RAFT instances (`raft.jsonl`, resumable) plus chat and
 /// prompt–completion exports, with distractors from the chosen source.
 public struct RaftGeneration {
     public var data: String
-    public var split: SynthSplit = .train
+    public var split: GenerationSplit = .train
     public var p: Double
     public var distractors: Int
     public var source: DistractorSourceKind
@@ -60,6 +94,8 @@ public struct RaftGeneration {
     public var modelsDir = URL(fileURLWithPath: "models")
     /// System message of the chat export (nil: none).
     public var system: String?
+    /// Target of instances without the oracle (RAFT's default: the oracle's CoT answer).
+    public var noOracleAnswer: RaftNoOracleAnswer = .sameAnswer
 
     public init(data: String, p: Double, distractors: Int, source: DistractorSourceKind, out: URL) {
         self.data = data
@@ -71,7 +107,7 @@ public struct RaftGeneration {
 
     public func run(progress: ProgressHandler = silentProgress) throws -> GenerationReport {
         let input = try GenerationInput.load(data, split: split)
-        let builder = try RaftBuilder(oracleShare: p, distractors: distractors, seed: seed)
+        let builder = try RaftBuilder(oracleShare: p, distractors: distractors, seed: seed, noOracleAnswer: noOracleAnswer)
         let corpus = input.dataset.corpus
         let distractorSource: DistractorSource
         switch source {
@@ -86,10 +122,10 @@ public struct RaftGeneration {
                                         supporting: input.supporting, to: file, progress: progress)
         let instances = try JSONLines.read(file, as: RaftInstance.self)
         let examples = instances.map { TrainingExample($0, system: system, split: input.exportSplit($0.questionID)) }
-        let exporter = try FineTuningExporter(seed: seed)
-        try exporter.write(examples, format: .chat, to: out, name: "raft.chat")
-        try exporter.write(examples, format: .promptCompletion, to: out, name: "raft.prompt-completion")
-        return GenerationReport(instances: instances.count, summary: summary, withOracle: instances.filter(\.oracleIncluded).count)
+        let notes = try input.export(examples, seed: seed, to: out, name: "raft")
+        let unquoted = instances.filter { $0.oracleIncluded && RaftFormat.quotes(in: $0.cotAnswer).isEmpty }.count
+        return GenerationReport(instances: instances.count, summary: summary, withOracle: instances.filter(\.oracleIncluded).count,
+                                unquoted: unquoted, notes: notes)
     }
 }
 
@@ -97,7 +133,7 @@ public struct RaftGeneration {
 /// resumable) plus chat and prompt–completion exports.
 public struct RAITGeneration {
     public var data: String
-    public var split: SynthSplit = .train
+    public var split: GenerationSplit = .train
     public var k: Int
     public var mode: RAITMode = .separate
     /// Oracle share P: questions whose k-th chunk is replaced by a gold chunk missing from the top k.
@@ -121,9 +157,7 @@ public struct RAITGeneration {
                                         to: file, progress: progress)
         let instances = try JSONLines.read(file, as: RAITInstance.self)
         let examples = instances.map { TrainingExample($0, system: nil, split: input.exportSplit($0.questionID)) }
-        let exporter = try FineTuningExporter(seed: seed)
-        try exporter.write(examples, format: .chat, to: out, name: "rait.chat")
-        try exporter.write(examples, format: .promptCompletion, to: out, name: "rait.prompt-completion")
-        return GenerationReport(instances: instances.count, summary: summary, withOracle: 0)
+        let notes = try input.export(examples, seed: seed, to: out, name: "rait")
+        return GenerationReport(instances: instances.count, summary: summary, withOracle: 0, notes: notes)
     }
 }

@@ -118,6 +118,7 @@ public final class ExperimentRun {
         }
         let options = settings.train.tuning
         try config.validate(candidates: options.candidates, chunks: data.corpus.count)
+        try SplitGuard.check(train: data.splits.train, evaluation: data.splits.dev, split: "dev")
         let record = DataRecord(data, settings: settings.data)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cache = try ScoreCacheFile.read(cacheFile)
@@ -174,6 +175,7 @@ public final class ExperimentRun {
                 ProgressMetric.retrieverLoss.rawValue: m.retrieverLoss ?? .nan,
                 "lm_lr": m.lmLearningRate ?? .nan, "retriever_lr": m.retrieverLearningRate ?? .nan,
                 "lm_tokens": Double(m.lmTokens), "scored_pairs": Double(m.scoredPairs),
+                ProgressMetric.lsrFlatShare.rawValue: m.lsrFlatShare ?? .nan,
                 "seconds": m.seconds, ProgressMetric.tokensPerSecond.rawValue: m.tokensPerSecond,
             ])
             let done = tuner.state.step

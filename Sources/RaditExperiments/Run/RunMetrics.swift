@@ -3,10 +3,14 @@
 public struct RunMetrics: Sendable, Equatable {
     /// Series names in display order.
     public static let names = ["step", "lm_loss", "retriever_loss", "lm_lr", "retriever_lr", "lm_tokens",
-                               "scored_pairs", "seconds", "tokens_per_s", "dev_em", "dev_f1", "dev_recall_at_1"]
+                               "scored_pairs", "lsr_flat_share", "seconds", "tokens_per_s", "dev_em", "dev_f1", "dev_recall_at_1"]
     /// The series that may differ between runs with identical results: timing, and how
     /// many pairs missed the LSR cache (a warmer cache scores fewer, to the same values).
     public static let volatile: Set<String> = ["seconds", "tokens_per_s", "scored_pairs"]
+
+    /// Series added after checkpoints were first written: a checkpoint without one reads
+    /// it as NaN (not recorded) rather than failing to resume.
+    static let added: Set<String> = ["lsr_flat_share"]
 
     public var series: [String: [Double]]
 
@@ -14,9 +18,15 @@ public struct RunMetrics: Sendable, Equatable {
 
     public init(series: [String: [Double]]) throws {
         self.init()
+        let rows = series["step"]?.count ?? 0
         for n in Self.names {
-            guard let s = series[n] else { throw RunError.corrupt(what: "checkpoint metrics series `\(n)`") }
-            self.series[n] = s
+            if let s = series[n] {
+                self.series[n] = s
+            } else if Self.added.contains(n) {
+                self.series[n] = [Double](repeating: .nan, count: rows)
+            } else {
+                throw RunError.corrupt(what: "checkpoint metrics series `\(n)`")
+            }
         }
     }
 

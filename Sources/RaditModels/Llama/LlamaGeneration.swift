@@ -48,6 +48,38 @@ struct DecodingSequence<S: BLASScalar> {
     var stop: StopReason?
 }
 
+/// Incremental decoding of one sequence (B = 1) with its own KV cache: `append` feeds
+/// tokens and returns the logits that predict the next one. Several decoders over one
+/// model can be advanced in turn (REPLUG's k contexts): the model's scratch buffers are
+/// reused, each decoder keeps its own keys and values.
+public final class LlamaDecoder<S: BLASScalar> {
+    public let model: LlamaModel<S>
+    let cache: LlamaKVCache<S>
+
+    public init(model: LlamaModel<S>, capacity: Int) {
+        self.model = model
+        cache = LlamaKVCache<S>(config: model.config, capacity: capacity)
+    }
+
+    /// Tokens seen so far (the next token's position).
+    public var length: Int { cache.length }
+    public var capacity: Int { cache.capacity }
+
+    /// Appends `tokens` (one forward over them against everything cached) and returns the
+    /// next-token logits (V). Throws when they do not fit the cache.
+    public func append(_ tokens: [Int]) throws -> [S] {
+        let V = model.config.vocab
+        guard !tokens.isEmpty else { throw LlamaError.emptyPrompt(index: 0) }
+        for t in tokens where t < 0 || t >= V { throw LlamaError.tokenOutOfRange(token: t, vocab: V) }
+        guard cache.length + tokens.count <= cache.capacity else {
+            throw LlamaError.sequenceTooLong(length: cache.length + tokens.count, limit: cache.capacity)
+        }
+        let batch = try model.cachedBatch(tokens, start: cache.length)
+        model.runForward(batch, training: false, logitRows: [tokens.count - 1], caches: [cache])
+        return Array(UnsafeBufferPointer(start: model.work.logits.pointer, count: V))
+    }
+}
+
 extension LlamaModel {
     /// Continues `prompt` with a KV cache: one prefill over the prompt, then one
     /// single-token forward per generated token. `detokenize` maps generated ids to text
