@@ -55,6 +55,8 @@ public struct ProgressStage: RawRepresentable, Hashable, Sendable, ExpressibleBy
     public static let lmFTAndRFT: ProgressStage = "lm-ft+r-ft"
     public static let devEval: ProgressStage = "dev-eval"
     public static let eval: ProgressStage = "eval"
+    /// Cells of a sweep (`radit sweep`), each a whole run.
+    public static let sweep: ProgressStage = "sweep"
 }
 
 /// What a stage counts.
@@ -72,6 +74,7 @@ public struct ProgressUnit: RawRepresentable, Hashable, Sendable, ExpressibleByS
     public static let steps: ProgressUnit = "steps"
     public static let documents: ProgressUnit = "documents"
     public static let entities: ProgressUnit = "entities"
+    public static let cells: ProgressUnit = "cells"
 }
 
 /// A metric shown beside a bar; the same name as the run's `/metrics` series.

@@ -24,6 +24,10 @@ public final class ScoreCache {
     public private(set) var entries: [ScoreKey: AnswerLogProb] = [:]
     /// Keys added since the cache was loaded or last saved.
     public private(set) var unsaved = 0
+    /// With `countReuse()`: keys inserted since, and lookups answered by an older key (a
+    /// score an earlier run of a sweep computed, so this run did not).
+    private var recent: Set<ScoreKey>?
+    public private(set) var reusedHits = 0
 
     public init(entries: [ScoreKey: AnswerLogProb] = [:]) { self.entries = entries }
 
@@ -31,7 +35,23 @@ public final class ScoreCache {
     public subscript(key: ScoreKey) -> AnswerLogProb? { entries[key] }
 
     public func insert(_ value: AnswerLogProb, for key: ScoreKey) {
-        if entries.updateValue(value, forKey: key) == nil { unsaved += 1 }
+        if entries.updateValue(value, forKey: key) == nil {
+            unsaved += 1
+            recent?.insert(key)
+        }
+    }
+
+    /// Starts counting lookups of entries present now (`reusedHits`), for a sweep's cells.
+    public func countReuse() {
+        recent = []
+        reusedHits = 0
+    }
+
+    /// A lookup that counts reuse (see `countReuse`).
+    public func lookup(_ key: ScoreKey) -> AnswerLogProb? {
+        guard let v = entries[key] else { return nil }
+        if let recent, !recent.contains(key) { reusedHits += 1 }
+        return v
     }
 
     public func markSaved() { unsaved = 0 }
@@ -88,7 +108,7 @@ public final class CachedScorer {
         var missFirst: [ScoreKey: Int] = [:]
         var pairs: [PromptAnswer] = []
         for (i, k) in keys.enumerated() {
-            if let v = cache[k] {
+            if let v = cache.lookup(k) {
                 out[i] = v
                 counts.hits += 1
             } else if missFirst[k] == nil {

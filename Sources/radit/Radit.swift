@@ -23,6 +23,7 @@ struct Radit: ParsableCommand {
             Bench.self,
             Generate.self,
             Run.self,
+            Sweep.self,
             ConfigCommand.self,
             Serve.self,
             Table.self,

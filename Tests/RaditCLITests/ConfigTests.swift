@@ -16,12 +16,6 @@ final class ConfigTests: XCTestCase {
         return root
     }
 
-    func error(_ body: () throws -> Void) -> String {
-        do { try body() } catch { return "\(error)" }
-        XCTFail("expected an error")
-        return ""
-    }
-
     func testParsesTypedValuesAndMarksNonDefaults() throws {
         let c = try ExperimentConfig.parse("""
             [train]
@@ -54,11 +48,10 @@ final class ConfigTests: XCTestCase {
             .contains("`radit config explain` lists every key"))
     }
 
-    /// Nothing silent: a [sweep] section is refused until a command runs it; renamed keys
-    /// say what replaced them.
-    func testSweepAndRetiredKeysAreRefused() {
+    /// Renamed keys say what replaced them (the old `[sweep] seeds` is a grid axis now).
+    func testRetiredKeysAreRefused() {
         XCTAssertTrue(error { _ = try ExperimentConfig.parse("[sweep]\nseeds = [0, 1]", file: "s.toml") }
-            .contains("s.toml: [sweep] is not supported yet"))
+            .contains("s.toml: `sweep.seeds` is no longer a key: seeds are a grid axis"))
         XCTAssertTrue(error { _ = try ExperimentConfig.parse("[train]\nraft_p = 0.5", file: "r.toml") }
             .contains("`train.raft_p` is no longer a key: use `train.oracle_share`"))
         XCTAssertTrue(error { _ = try ExperimentConfig.parse("[index]\nchunk_size = 64") }.contains("data.chunk_tokens"))
@@ -232,9 +225,17 @@ final class ConfigTests: XCTestCase {
     func testEveryShippedExperimentParses() throws {
         let dir = Fixtures.repoRoot.appendingPathComponent("experiments")
         let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path))?.filter { $0.hasSuffix(".toml") } ?? []
+        XCTAssertTrue(files.contains("raft_table1.toml") && files.contains("ablation_p.toml"), "\(files)")
         for f in files {
             let c = try ExperimentConfig.load(dir.appendingPathComponent(f))
-            try c.validate(checkFiles: false)
+            if c.sweep != nil {
+                // A sweep file: every cell must be a valid run.
+                let sweep = try Sweep(config: c, runsDirectory: Fixtures.temporaryDirectory("parse"))
+                XCTAssertGreaterThan(sweep.cells.count, 1, f)
+                try sweep.validate(root: Fixtures.repoRoot, checkFiles: false)
+            } else {
+                try c.validate(checkFiles: false)
+            }
         }
     }
 }

@@ -8,7 +8,8 @@ public enum ConfigError: RaditError, Equatable {
     case unknownSection(file: String, section: String)
     case unknownKey(file: String, key: String, suggestion: String?)
     case retiredKey(file: String, key: String, advice: String)
-    case sweepNotAvailable(file: String)
+    case sweepNeedsSweepCommand(file: String)
+    case badSweep(file: String, key: String, reason: String)
     case wrongType(file: String, key: String, expected: String, found: String)
     case badOverride(text: String)
     case invalid(key: String, reason: String)
@@ -30,8 +31,10 @@ public enum ConfigError: RaditError, Equatable {
             return "\(file): unknown key `\(key)`" + (suggestion.map { "; did you mean `\($0)`?" } ?? "; `radit config explain` lists every key")
         case let .retiredKey(file, key, advice):
             return "\(file): `\(key)` is no longer a key: \(advice)"
-        case let .sweepNotAvailable(file):
-            return "\(file): [sweep] is not supported yet (no command runs a grid); remove the section and start one run per value with --set KEY=VALUE --name NAME"
+        case let .sweepNeedsSweepCommand(file):
+            return "\(file) declares a [sweep]: run its cells with `radit sweep \(file)` (each into runs/<sweep>/<cell>/), or remove the [sweep] section to run the base config alone"
+        case let .badSweep(file, key, reason):
+            return "\(file): [sweep] `\(key)` \(reason)"
         case let .wrongType(file, key, expected, found):
             return "\(file): `\(key)` must be \(expected), found \(found)"
         case let .badOverride(text):

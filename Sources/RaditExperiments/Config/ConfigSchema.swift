@@ -198,10 +198,10 @@ public enum ConfigSchema {
         "train.raft_p": "use `train.oracle_share`: RA-IT and RAFT share one oracle share P",
         "index.chunk_size": "use `data.chunk_tokens` (chunk length in retriever tokens)",
         "index.chunk_unit": "chunks are measured in retriever tokens; set `data.chunk_tokens`",
-        "sweep.seeds": "there is no sweep command yet; run each seed as `radit run CONFIG --set train.seed=N --name NAME`",
+        "sweep.seeds": "seeds are a grid axis: write `grid = { \"train.seed\" = [0, 1, 2] }` in [sweep] and run `radit sweep CONFIG`",
     ]
 
-    /// Sections that hold keys, in order (`[sweep]` is a known section that is refused).
+    /// Sections that hold keys, in order (`[sweep]` holds a grid over them, `SweepPlan`).
     public static let keySections = sections.filter { s in fields.contains { $0.section == s } }
 
     public static let byKey: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) })

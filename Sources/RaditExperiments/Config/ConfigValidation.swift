@@ -19,6 +19,8 @@ extension ExperimentConfig {
     /// Cross-key rules; every message names the key.
     func validateRules() throws {
         func bad(_ key: String, _ reason: String) -> ConfigError { .invalid(key: key, reason: reason) }
+        // Nothing silent: a single run of a sweep file would ignore its grid.
+        if sweep != nil { throw ConfigError.sweepNeedsSweepCommand(file: file) }
         for f in ConfigSchema.fields where ConfigSchema.notWired.contains(f.key) && self[f.key] != f.defaultValue {
             throw bad(f.key, "= \(self[f.key]) is not supported by `radit run` yet (only the default \(f.defaultValue)); remove the key")
         }

@@ -13,6 +13,9 @@ public struct ExperimentConfig: Sendable, Equatable {
     /// Keys the file or an override set (even to the default value), for keys that must be
     /// chosen explicitly (the oracle share with RAFT).
     public internal(set) var explicitKeys: Set<String> = []
+    /// The `[sweep]` section: a grid and/or named variants over the keys above, run by
+    /// `radit sweep`; nil without one (`radit run` refuses a config that has one).
+    public internal(set) var sweep: SweepPlan?
 
     /// All defaults.
     public init() {
@@ -48,8 +51,10 @@ public struct ExperimentConfig: Sendable, Equatable {
                 }
                 throw ConfigError.unknownSection(file: file, section: section)
             }
-            // Nothing silent: a grid that no command runs yet is refused, not ignored.
-            if section == "sweep" { throw ConfigError.sweepNotAvailable(file: file) }
+            if section == "sweep" {
+                config.sweep = try SweepPlan.parse(table, file: file)
+                continue
+            }
             for (name, v) in table {
                 let key = "\(section).\(name)"
                 guard let field = ConfigSchema.byKey[key] else { throw unknown(key, file: file) }

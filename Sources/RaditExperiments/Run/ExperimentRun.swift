@@ -26,6 +26,8 @@ public final class ExperimentRun {
     public private(set) var lock: RunLock?
     /// `--overwrite`: the run already in the folder is replaced once this one has started.
     let replacesExisting: Bool
+    /// Set by a sweep: the LSR cache and untrained-model evaluations its cells share.
+    public var sharing: SweepSharing?
 
     /// A new run; fails if the folder already holds one, unless `replacing` (the old run is
     /// moved aside and deleted only once this run has loaded its models and data and
@@ -53,6 +55,9 @@ public final class ExperimentRun {
         lock = try RunLock(directory: directory)
         let stored = try RunFile.readConfig(run)
         var c = try ExperimentConfig.parse(stored.text, file: stored.source)
+        // A sweep's cell stores the sweep file and its cell's overrides: it resumes as the
+        // one run it is.
+        c.sweep = nil
         try c.apply(overrides: stored.overrides)
         try c.validate(root: root)
         self.directory = directory
@@ -121,7 +126,7 @@ public final class ExperimentRun {
         try SplitGuard.check(train: data.splits.train, evaluation: data.splits.dev, split: "dev")
         let record = DataRecord(data, settings: settings.data)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let cache = try ScoreCacheFile.read(cacheFile)
+        let cache = try sharing?.scoreCache(adding: cacheFile) ?? ScoreCacheFile.read(cacheFile)
         let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
                                   corpus: data.corpus, train: data.splits.train, template: settings.lm.format,
                                   cache: cache, raftInstances: setup.raft)
@@ -211,22 +216,38 @@ public final class ExperimentRun {
         closed.mode = .closedBook
         let table = settings.eval.table
         let pairs: [(lm: Int, r: Int)] = table ? [(0, 0), (0, 1), (1, 0), (1, 1)] : [(1, 1)]
+        // In a sweep, a pass of the untrained LM and retriever is computed once per content.
+        let passKeys = sharing.map { _ in
+            EvaluationPassKey(config: config, template: settings.lm.format.identity, corpus: data.corpus, questions: questions)
+        }
+        func untrained(_ options: InferenceOptions, recallAt: [Int], _ compute: () throws -> EvaluationReport) throws -> EvaluationReport {
+            guard let sharing, let passKeys else { return try compute() }
+            let key = passKeys.key(lm: setup.lm.checkpointIdentity, retriever: setup.encoder.checkpointTensors(),
+                                   options: options, recallAt: recallAt)
+            return try sharing.evaluation(key: key, compute: compute)
+        }
         for (l, r) in pairs {
             // A stop during the final evaluation takes effect between its passes; the last
             // checkpoint holds the finished training, and --resume evaluates again.
             if stopped { return nil }
             try tuner.restoreLM(l == 0 ? base : tuned)
             try tuner.restoreRetriever(r == 0 ? base : tuned)
-            let report = try Evaluation.run(questions, reader: reader, options: io, recallAt: results.recallAt,
-                                            stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
-                                            progress: evalProgress)
+            let pass = {
+                try Evaluation.run(questions, reader: reader, options: io, recallAt: results.recallAt,
+                                   stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
+                                   progress: evalProgress)
+            }
+            let report = try (l == 0 && r == 0 ? untrained(io, recallAt: results.recallAt, pass) : pass())
             results.em[l][r] = report.exactMatch
             results.f1[l][r] = report.f1
             results.recall[r] = report.recall
             if r == 0 || !table {
-                results.closedBookEM[l] = try Evaluation.run(questions, reader: reader, options: closed, recallAt: [],
-                                                             stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") closed-book",
-                                                             progress: evalProgress).exactMatch
+                let pass = {
+                    try Evaluation.run(questions, reader: reader, options: closed, recallAt: [],
+                                       stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") closed-book",
+                                       progress: evalProgress)
+                }
+                results.closedBookEM[l] = try (l == 0 && r == 0 ? untrained(closed, recallAt: [], pass) : pass()).exactMatch
             }
             if l == 1 && r == 1 {
                 results.predictions = report.predictions

@@ -140,6 +140,16 @@ public enum RunFile {
         }
     }
 
+    /// Whether the run in `directory` finished: its run.h5 holds the final results (written
+    /// once, after the last evaluation; checkpoints rewrite run.h5 without them).
+    public static func isComplete(_ directory: URL) -> Bool {
+        let url = directory.appendingPathComponent("run.h5")
+        guard FileManager.default.fileExists(atPath: url.path),
+              let file = try? StoreFile.open(url, expecting: .run, versions: version...version) else { return false }
+        defer { try? file.close() }
+        return (try? file.exists(RunLayout.results)) ?? false
+    }
+
     /// The config text and overrides a run was started with.
     public static func readConfig(_ url: URL) throws -> (text: String, source: String, overrides: [String], created: String) {
         let file = try StoreFile.open(url, expecting: .run, versions: version...version)

@@ -1,0 +1,48 @@
+import RaditBase
+import RaditData
+import RaditTuning
+
+/// The content an evaluation pass depends on, hashed: the LM (its checkpoint identity, as
+/// the LSR cache keys it), the query encoder's parameters, the inference options and
+/// recall cut-offs, the prompt template, the corpus and questions, and every data, index,
+/// retriever and LM setting. Training settings are left out: two cells that differ only
+/// in how they train evaluate their untrained models identically.
+struct EvaluationPassKey {
+    let base: String
+
+    init(config: ExperimentConfig, template: String, corpus: Corpus, questions: [Example]) {
+        var h = SHA256()
+        func add(_ s: String) {
+            h.update("\(s.utf8.count):")
+            h.update(s)
+        }
+        for f in ConfigSchema.fields where ["data", "index", "retriever", "lm"].contains(f.section) {
+            add("\(f.key)=\(config[f.key])")
+        }
+        add(template)
+        add("chunks:\(corpus.chunks.count)")
+        for c in corpus.chunks { add(c.id) }
+        for t in corpus.indexedTexts { add(t) }
+        add("questions:\(questions.count)")
+        for q in questions {
+            add(q.id)
+            add(q.question)
+            add(q.answers.joined(separator: "\u{1}"))
+            add(q.gold.map { "\($0.id):\($0.grade)" }.joined(separator: "\u{1}"))
+        }
+        base = SHA256.hexString(h.finalize())
+    }
+
+    func key(lm: String, retriever: [CheckpointTensor], options: InferenceOptions, recallAt: [Int]) -> String {
+        var h = SHA256()
+        h.update(base)
+        h.update("lm:\(lm.utf8.count):\(lm)")
+        for t in retriever where t.section == .params {
+            h.update("\(t.name):\(t.tensor.shape)")
+            t.tensor.scalars.withUnsafeBytes { h.update(buffer: $0) }
+        }
+        h.update("options:\(options.mode.rawValue),\(options.k),\(options.temperature.bitPattern),\(options.maxTokens)")
+        h.update("recall:\(recallAt)")
+        return SHA256.hexString(h.finalize())
+    }
+}

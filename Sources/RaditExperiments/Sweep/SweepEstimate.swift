@@ -1,0 +1,89 @@
+import Foundation
+import RaditStore
+
+/// `radit sweep --dry-run`: the cells, where each stands, and an estimated time from the
+/// measured wall time of finished runs under the runs folder that used the same LM and
+/// retriever (seconds per training question-step, evaluation included), or, without one,
+/// a rough guess that says it is one.
+public struct SweepEstimate: Sendable {
+    public struct Row: Sendable {
+        public var cell: SweepCell
+        public var state: SweepCellState
+        /// Training question-steps (train.steps × train.batch_size).
+        public var questionSteps: Int
+        /// Estimated seconds left for this cell (0 when finished).
+        public var seconds: Double
+    }
+
+    public var rows: [Row]
+    /// Seconds per training question-step used for the estimate.
+    public var secondsPerQuestionStep: Double
+    /// True when the rate comes from finished runs, false for the rough guess.
+    public var measured: Bool
+    /// Where the rate comes from, for the listing.
+    public var basis: String
+
+    public var totalSeconds: Double { rows.map(\.seconds).reduce(0, +) }
+
+    /// Rough rates when nothing was measured: tiny from-scratch models, and anything else
+    /// (SmolLM2-135M + MiniLM-L6 on a few CPU cores is of this order).
+    static let guessTiny = 0.05
+    static let guessModel = 2.0
+
+    public static func make(_ sweep: Sweep, root: URL) throws -> SweepEstimate {
+        var rows: [Row] = []
+        var configs: [ExperimentConfig] = []
+        for cell in sweep.cells {
+            let c = try sweep.cellConfig(cell)
+            configs.append(c)
+            let state = try sweep.state(of: cell, root: root)
+            rows.append(Row(cell: cell, state: state, questionSteps: c.int("train.steps") * c.int("train.batch_size"), seconds: 0))
+        }
+        let first = configs[0]
+        let models = (lm: first.string("lm.model"), retriever: first.string("retriever.model"))
+        let samples = measuredRates(under: sweep.runsDirectory, lm: models.lm, retriever: models.retriever)
+        var estimate = SweepEstimate(rows: rows, secondsPerQuestionStep: 0, measured: !samples.isEmpty, basis: "")
+        if samples.isEmpty {
+            let tiny = models.lm == NativeBackend.tiny
+            estimate.secondsPerQuestionStep = tiny ? guessTiny : guessModel
+            estimate.basis = "ROUGH GUESS, nothing measured: no finished run of lm.model = \(models.lm) with retriever.model = \(models.retriever) under \(sweep.runsDirectory.path); assumed \(estimate.secondsPerQuestionStep) s per training question-step"
+        } else {
+            let sorted = samples.sorted()
+            estimate.secondsPerQuestionStep = sorted[sorted.count / 2]
+            estimate.basis = String(format: "measured: median %.3g s per training question-step (evaluation included) over %d finished run(s) of the same LM and retriever under %@",
+                                    estimate.secondsPerQuestionStep, samples.count, sweep.runsDirectory.path)
+        }
+        for i in estimate.rows.indices where estimate.rows[i].state != .finished {
+            estimate.rows[i].seconds = Double(max(1, estimate.rows[i].questionSteps)) * estimate.secondsPerQuestionStep
+        }
+        return estimate
+    }
+
+    /// Seconds per question-step of finished runs (`<runs>/<run>/run.h5` and sweep cells
+    /// `<runs>/<sweep>/<cell>/run.h5`) with the same LM and retriever.
+    static func measuredRates(under runs: URL, lm: String, retriever: String) -> [Double] {
+        let fm = FileManager.default
+        var folders: [URL] = []
+        for a in (try? fm.contentsOfDirectory(atPath: runs.path)) ?? [] where !a.hasPrefix(".") {
+            let dir = runs.appendingPathComponent(a)
+            folders.append(dir)
+            for b in (try? fm.contentsOfDirectory(atPath: dir.path)) ?? [] where !b.hasPrefix(".") {
+                folders.append(dir.appendingPathComponent(b))
+            }
+        }
+        var rates: [Double] = []
+        for dir in folders where RunFile.isComplete(dir) {
+            guard let file = try? StoreFile.open(dir.appendingPathComponent("run.h5")) else { continue }
+            defer { try? file.close() }
+            guard let json = try? file.readStrings(RunLayout.configResolved, shape: []).first,
+                  let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: [String: Any]],
+                  object["lm"]?["model"] as? String == lm, object["retriever"]?["model"] as? String == retriever,
+                  let steps = object["train"]?["steps"] as? Int, let batch = object["train"]?["batch_size"] as? Int,
+                  steps * batch > 0,
+                  let wall = try? file.group(RunLayout.results).doubleAttribute("wall_seconds"), wall > 0
+            else { continue }
+            rates.append(wall / Double(steps * batch))
+        }
+        return rates
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import RaditBase
+
+/// The JSON files of a sweep folder, written atomically:
+/// - `runs/<sweep>/<cell>/cell.json`: `{"sweep": name, "cell": name, "variant": name or null,
+///   "overrides": {key: value, …}}`, the values with their TOML types (what `radit table`
+///   reads to place a cell);
+/// - `runs/<sweep>/sweep.json`: the config file, the sweep's `--set` overrides, its status
+///   (`running`, `stopped`, `failed`, `complete`), the cells in order with their outcome in the
+///   last `radit sweep` call, the counts and the reuse.
+public enum SweepManifest {
+    static func cellObject(_ sweep: Sweep, _ cell: SweepCell) -> String {
+        let overrides = cell.settings.map { "\(ConfigValue.quote($0.key)): \($0.value.json)" }.joined(separator: ", ")
+        return "{\"sweep\": \(ConfigValue.quote(sweep.name)), \"cell\": \(ConfigValue.quote(cell.name)), "
+            + "\"variant\": \(cell.variant.map(ConfigValue.quote) ?? "null"), \"overrides\": {\(overrides)}}"
+    }
+
+    static func writeCell(_ sweep: Sweep, _ cell: SweepCell) throws {
+        let text = cellObject(sweep, cell) + "\n"
+        try AtomicFileWrite.write(Data(text.utf8), to: sweep.cellDirectory(cell).appendingPathComponent("cell.json"))
+    }
+
+    static func write(_ sweep: Sweep, report: SweepReport, status: String) throws {
+        var lines = ["{", "  \"sweep\": \(ConfigValue.quote(sweep.name)),",
+                     "  \"config\": \(ConfigValue.quote(sweep.config.file)),",
+                     "  \"overrides\": [\(sweep.overrides.map(ConfigValue.quote).joined(separator: ", "))],",
+                     "  \"status\": \(ConfigValue.quote(status)),",
+                     "  \"updated\": \(ConfigValue.quote(ISO8601DateFormatter().string(from: Date()))),",
+                     "  \"cells\": ["]
+        for (i, cell) in sweep.cells.enumerated() {
+            var object = cellObject(sweep, cell)
+            object.removeLast()
+            object += ", \"outcome\": \(ConfigValue.quote(report.outcomes[i].rawValue))}"
+            lines.append("    " + object + (i + 1 < sweep.cells.count ? "," : ""))
+        }
+        lines.append("  ],")
+        lines.append("  \"counts\": {\"cells\": \(sweep.cells.count), \"ran\": \(report.ran), \"skipped_finished\": \(report.skipped), \"resumed\": \(report.resumed)},")
+        lines.append("  \"reuse\": \(report.reuse.json)")
+        lines.append("}")
+        try AtomicFileWrite.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: sweep.manifestFile)
+    }
+}
