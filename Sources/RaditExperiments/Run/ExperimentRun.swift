@@ -232,7 +232,7 @@ public final class ExperimentRun {
             if stopped { return nil }
             try tuner.restoreLM(l == 0 ? base : tuned)
             try tuner.restoreRetriever(r == 0 ? base : tuned)
-            let pass = {
+            func pass() throws -> EvaluationReport {
                 try Evaluation.run(questions, reader: reader, options: io, recallAt: results.recallAt,
                                    stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
                                    progress: evalProgress)
@@ -242,12 +242,12 @@ public final class ExperimentRun {
             results.f1[l][r] = report.f1
             results.recall[r] = report.recall
             if r == 0 || !table {
-                let pass = {
+                func closedBookPass() throws -> EvaluationReport {
                     try Evaluation.run(questions, reader: reader, options: closed, recallAt: [],
                                        stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") closed-book",
                                        progress: evalProgress)
                 }
-                results.closedBookEM[l] = try (l == 0 && r == 0 ? untrained(closed, recallAt: [], pass) : pass()).exactMatch
+                results.closedBookEM[l] = try (l == 0 && r == 0 ? untrained(closed, recallAt: [], closedBookPass) : closedBookPass()).exactMatch
             }
             if l == 1 && r == 1 {
                 results.predictions = report.predictions

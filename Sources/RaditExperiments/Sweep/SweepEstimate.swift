@@ -16,9 +16,9 @@ public struct SweepEstimate: Sendable {
     }
 
     public var rows: [Row]
-    /// Seconds per training question-step used for the estimate.
+    /// Seconds per training question-step used for the first cell's estimate.
     public var secondsPerQuestionStep: Double
-    /// True when the rate comes from finished runs, false for the rough guess.
+    /// True when every rate comes from finished runs, false when one is the rough guess.
     public var measured: Bool
     /// Where the rate comes from, for the listing.
     public var basis: String
@@ -32,29 +32,33 @@ public struct SweepEstimate: Sendable {
 
     public static func make(_ sweep: Sweep, root: URL) throws -> SweepEstimate {
         var rows: [Row] = []
-        var configs: [ExperimentConfig] = []
+        var pairs: [(lm: String, retriever: String)] = []
         for cell in sweep.cells {
-            let c = try sweep.cellConfig(cell)
-            configs.append(c)
+            let s = try sweep.cellConfig(cell).settings()
+            pairs.append((s.lm.model, s.retriever.model))
             let state = try sweep.state(of: cell, root: root)
-            rows.append(Row(cell: cell, state: state, questionSteps: c.int("train.steps") * c.int("train.batch_size"), seconds: 0))
+            rows.append(Row(cell: cell, state: state, questionSteps: s.train.tuning.steps * s.train.tuning.batchSize, seconds: 0))
         }
-        let first = configs[0]
-        let models = (lm: first.string("lm.model"), retriever: first.string("retriever.model"))
-        let samples = measuredRates(under: sweep.runsDirectory, lm: models.lm, retriever: models.retriever)
-        var estimate = SweepEstimate(rows: rows, secondsPerQuestionStep: 0, measured: !samples.isEmpty, basis: "")
-        if samples.isEmpty {
-            let tiny = models.lm == NativeBackend.tiny
-            estimate.secondsPerQuestionStep = tiny ? guessTiny : guessModel
-            estimate.basis = "ROUGH GUESS, nothing measured: no finished run of lm.model = \(models.lm) with retriever.model = \(models.retriever) under \(sweep.runsDirectory.path); assumed \(estimate.secondsPerQuestionStep) s per training question-step"
-        } else {
-            let sorted = samples.sorted()
-            estimate.secondsPerQuestionStep = sorted[sorted.count / 2]
-            estimate.basis = String(format: "measured: median %.3g s per training question-step (evaluation included) over %d finished run(s) of the same LM and retriever under %@",
-                                    estimate.secondsPerQuestionStep, samples.count, sweep.runsDirectory.path)
+        // One rate per (LM, retriever) the cells use; the listing states the first cell's.
+        var rates: [String: (rate: Double, measured: Bool, basis: String)] = [:]
+        for pair in pairs where rates["\(pair.lm)|\(pair.retriever)"] == nil {
+            let samples = measuredRates(under: sweep.runsDirectory, lm: pair.lm, retriever: pair.retriever).sorted()
+            if samples.isEmpty {
+                let guess = pair.lm == NativeBackend.tiny ? guessTiny : guessModel
+                rates["\(pair.lm)|\(pair.retriever)"] = (guess, false, "ROUGH GUESS, nothing measured: no finished run of lm.model = \(pair.lm) with retriever.model = \(pair.retriever) under \(sweep.runsDirectory.path); assumed \(guess) s per training question-step")
+            } else {
+                let median = samples[samples.count / 2]
+                rates["\(pair.lm)|\(pair.retriever)"] = (median, true, String(format: "measured: median %.3g s per training question-step (evaluation included) over %d finished run(s) of the same LM and retriever under %@",
+                                                                              median, samples.count, sweep.runsDirectory.path))
+            }
         }
+        let first = rates["\(pairs[0].lm)|\(pairs[0].retriever)"]!
+        var estimate = SweepEstimate(rows: rows, secondsPerQuestionStep: first.rate,
+                                     measured: rates.values.allSatisfy { $0.measured }, basis: first.basis)
+        if rates.count > 1 { estimate.basis += " (cells with other models use their own rates)" }
         for i in estimate.rows.indices where estimate.rows[i].state != .finished {
-            estimate.rows[i].seconds = Double(max(1, estimate.rows[i].questionSteps)) * estimate.secondsPerQuestionStep
+            let rate = rates["\(pairs[i].lm)|\(pairs[i].retriever)"]!.rate
+            estimate.rows[i].seconds = Double(max(1, estimate.rows[i].questionSteps)) * rate
         }
         return estimate
     }
