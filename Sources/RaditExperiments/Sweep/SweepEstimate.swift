@@ -56,6 +56,9 @@ public struct SweepEstimate: Sendable {
         var estimate = SweepEstimate(rows: rows, secondsPerQuestionStep: first.rate,
                                      measured: rates.values.allSatisfy { $0.measured }, basis: first.basis)
         if rates.count > 1 { estimate.basis += " (cells with other models use their own rates)" }
+        if rows.contains(where: { $0.questionSteps == 0 }) {
+            estimate.basis += "; a cell that trains 0 steps counts as one question-step (its evaluation time is not modelled)"
+        }
         for i in estimate.rows.indices where estimate.rows[i].state != .finished {
             let rate = rates["\(pairs[i].lm)|\(pairs[i].retriever)"]!.rate
             estimate.rows[i].seconds = Double(max(1, estimate.rows[i].questionSteps)) * rate
