@@ -251,5 +251,17 @@ final class SweepTests: XCTestCase {
         defer { try? f.close() }
         let em = try f.read("/results/em", as: Double.self)
         XCTAssertEqual(em[0].bitPattern, em[3].bitPattern, "0 steps: the tuned pair is the base pair")
+
+        // Run again: nothing to do; with --overwrite every cell runs from scratch, to the same results.
+        XCTAssertEqual(try sweep.execute(backend: NativeBackend(runsDirectory: sweep.runsDirectory), root: dir).skipped, 2)
+        let stray = sweep.cellDirectory(sweep.cells[1]).appendingPathComponent("stray.txt")
+        try Data("old".utf8).write(to: stray)
+        let redo = try sweep.execute(backend: NativeBackend(runsDirectory: sweep.runsDirectory), root: dir, overwrite: true)
+        XCTAssertEqual(redo.ran, 2)
+        XCTAssertEqual(redo.skipped, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stray.path), "the old cell folder was replaced")
+        let g = try StoreFile.open(sweep.cellDirectory(sweep.cells[0]).appendingPathComponent("run.h5"))
+        defer { try? g.close() }
+        XCTAssertEqual(try g.read("/results/em", as: Double.self).map(\.bitPattern), em.map(\.bitPattern))
     }
 }
