@@ -219,6 +219,26 @@ final class SweepTests: XCTestCase {
             .contains("holds a run of a different config"))
     }
 
+    /// The shared LSR cache counts a lookup as reuse only when an earlier cell stored it.
+    func testScoreCacheCountsReuseOfEarlierEntries() {
+        let cache = ScoreCache()
+        let old = ScoreKey(checkpoint: "m", template: "t", question: "q", answer: "a", chunk: "c1")
+        let new = ScoreKey(checkpoint: "m", template: "t", question: "q", answer: "a", chunk: "c2")
+        cache.insert(AnswerLogProb(sum: -1, tokens: 1), for: old)
+        XCTAssertNotNil(cache.lookup(old))
+        XCTAssertEqual(cache.reusedHits, 0, "not counting before countReuse()")
+        cache.countReuse()
+        cache.insert(AnswerLogProb(sum: -2, tokens: 1), for: new)
+        XCTAssertEqual(cache.lookup(old)?.sum, -1)
+        XCTAssertEqual(cache.lookup(new)?.sum, -2)
+        XCTAssertNil(cache.lookup(ScoreKey(hex: "absent")))
+        XCTAssertEqual(cache.reusedHits, 1)
+        cache.countReuse()
+        XCTAssertEqual(cache.reusedHits, 0)
+        _ = cache.lookup(new)
+        XCTAssertEqual(cache.reusedHits, 1, "the previous cell's entry is reuse for the next")
+    }
+
     /// Variants (a 0-step base and a trained one) run, with cell.json naming the variant.
     func testDryRunThenVariantsRun() throws {
         let dir = Fixtures.temporaryDirectory("variants")
