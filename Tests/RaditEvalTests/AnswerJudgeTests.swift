@@ -25,7 +25,7 @@ final class AnswerJudgeTests: XCTestCase {
 
     /// Embeddings from a fixed table, so cosines are known.
     static let vectors: [String: [Float]] = ["Paris": [1, 0], "Paris, France": [0.6, 0.8], "Lyon": [0, 1]]
-    static let embed: TextEmbedder = { texts in texts.map { vectors[$0] ?? [0.5, 0.5] } }
+    static let embed: JudgeEmbedder = { texts in texts.map { vectors[$0] ?? [0.5, 0.5] } }
 
     func testFormulasOnAHandComputedCase() throws {
         let judge = ScriptedJudge(

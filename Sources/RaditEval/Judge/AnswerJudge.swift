@@ -44,7 +44,7 @@ public protocol JudgeModel: Sendable {
 }
 
 /// Texts in, one embedding per text out (any length; normalised here).
-public typealias TextEmbedder = @Sendable ([String]) throws -> [[Float]]
+public typealias JudgeEmbedder = @Sendable ([String]) throws -> [[Float]]
 
 /// The judge prompts, read from files so a user can read and change them. Placeholders:
 /// `{question}`, `{answer}`, `{ground_truth}` (correctness), `{contexts}` (faithfulness).
@@ -111,7 +111,7 @@ public struct JudgeScore: Sendable, Equatable {
 }
 
 /// What a judging pass did, for the user and the record.
-public struct JudgeSummary: Sendable, Equatable {
+public struct JudgeTally: Sendable, Equatable {
     public var questions = 0
     public var requests = 0
     /// Replies that did not parse as the prompt's JSON (the metric is NaN there).
@@ -125,20 +125,20 @@ public struct JudgeSummary: Sendable, Equatable {
 /// metrics that need it are then NaN).
 public struct AnswerJudge: Sendable {
     public var model: JudgeModel?
-    public var embed: TextEmbedder?
+    public var embed: JudgeEmbedder?
     public var prompts: JudgePrompts
     /// RAGAS answer_correctness weights: factual F1, answer similarity.
     public var factualWeight = 0.75
     public var similarityWeight = 0.25
 
-    public init(model: JudgeModel?, embed: TextEmbedder?, prompts: JudgePrompts) {
+    public init(model: JudgeModel?, embed: JudgeEmbedder?, prompts: JudgePrompts) {
         self.model = model
         self.embed = embed
         self.prompts = prompts
     }
 
-    public func score(_ items: [JudgeItem], progress: (Int) -> Void = { _ in }) throws -> (scores: [JudgeScore], summary: JudgeSummary) {
-        var summary = JudgeSummary()
+    public func score(_ items: [JudgeItem], progress: (Int) -> Void = { _ in }) throws -> (scores: [JudgeScore], summary: JudgeTally) {
+        var summary = JudgeTally()
         summary.questions = items.count
         let similarity = try similarities(items)
         var scores: [JudgeScore] = []
