@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore", "RaditSIMD"]),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
         .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote", "CZlib"]),
-        .target(name: "RaditEval", dependencies: ["RaditData"]),
+        .target(name: "RaditEval", dependencies: ["RaditData", "RaditRemote"]),
         // The one home of "text → ranked chunks": SentenceEncoder, retrievers, corpus
         // embedding and its cache, the bi-encoder with its query-side trainer and R-ft losses.
         .target(name: "RaditRetrieval", dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditStore"]),
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
         .testTarget(name: "RaditRemoteTests", dependencies: ["RaditRemote", "RaditTestSupport"]),
-        .testTarget(name: "RaditServeTests", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditTestSupport"]),
+        .testTarget(name: "RaditServeTests", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.

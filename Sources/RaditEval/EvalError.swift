@@ -17,6 +17,11 @@ public enum EvalError: RaditError, Equatable {
     case unrepresentable(format: String, value: String, reason: String)
     /// The inputs of a statistic do not fit together (lengths, non-binary EM, no questions).
     case statistics(what: String, detail: String)
+    /// A judge prompt file is missing or lacks a placeholder.
+    case judgePromptMissing(path: String)
+    case judgePromptPlaceholder(path: String, placeholder: String)
+    /// An embedder returned a different number of vectors than texts.
+    case embedderCount(expected: Int, got: Int)
 
     public var message: String {
         switch self {
@@ -34,6 +39,12 @@ public enum EvalError: RaditError, Equatable {
             return "cannot write '\(value)' in a \(format): \(reason)"
         case let .statistics(what, detail):
             return "\(what): \(detail)"
+        case let .judgePromptMissing(path):
+            return "\(path): judge prompt file not found; pass --prompts with a folder holding answer_correctness.txt and faithfulness.txt (the repository's prompts/judge/ has the defaults)"
+        case let .judgePromptPlaceholder(path, placeholder):
+            return "\(path): the judge prompt has no \(placeholder) placeholder; add it where the judge should see that text"
+        case let .embedderCount(expected, got):
+            return "the embedder returned \(got) vectors for \(expected) texts"
         }
     }
 }
