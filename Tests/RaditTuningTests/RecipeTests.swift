@@ -116,4 +116,26 @@ final class RecipeTests: XCTestCase {
         }
         XCTAssertEqual(ConfigSchema.recipes[.unset], [])
     }
+
+    /// A `radit run` under the ra-dit recipe fixes, before training, the base retriever's
+    /// top-10 for every training question and the base LM's scores over them.
+    func testRaDITRecipeRunFixesTheBaseRetrieversTop10AndBaseLMScores() throws {
+        let dir = Fixtures.temporaryDirectory("ra-dit-run").appendingPathComponent("run")
+        let toml = "[data]\nentities = 16\n[train]\nrecipe = \"ra-dit\"\nsteps = 4\ncheckpoint_every = 0\n[eval]\ntop_k = 2\ntable = false\n"
+        let sets = ["retriever.model=/", "lm.model=/"]
+        var c = try ExperimentConfig.parse(toml, file: "ra-dit.toml")
+        try c.apply(overrides: sets)
+        let run = try ExperimentRun(create: dir, config: c, overrides: sets, root: dir)
+        _ = try XCTUnwrap(try run.execute(backend: ToyBackend(), root: dir))
+        XCTAssertEqual(run.metrics.count, 4)
+        let fixed = try XCTUnwrap(try CheckpointFile.read(dir.appendingPathComponent("ckpt-00000004.h5"), seed: 0).state.fixed)
+        let kb = ToyKB(entities: 16, seed: 0)
+        let (lm, base, index) = try toyModels(kb) // the backend's untrained models
+        let top = try index.search(try base.embed(kb.train.map(\.question)), k: 10)
+        XCTAssertEqual(fixed.map(\.ids), (0..<top.queryCount).map(top.row))
+        for (e, f) in zip(kb.train, fixed) {
+            let pairs = f.ids.map { PromptFormat.schemaDefault.pair(question: e.question, chunk: kb.corpus.text($0), answer: e.target) }
+            XCTAssertEqual(f.lm, try lm.score(pairs), e.id)
+        }
+    }
 }
