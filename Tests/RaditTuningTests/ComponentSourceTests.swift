@@ -16,8 +16,9 @@ final class ComponentSourceTests: XCTestCase {
         var c = try ExperimentConfig.parse(toyRunTOML, file: "toy.toml")
         try c.apply(overrides: all)
         let run = try ExperimentRun(create: dir, config: c, overrides: all, root: dir)
-        let results = try XCTUnwrap(try run.execute(backend: ToyBackend(), root: dir))
-        return (results, try RunFile.readProvenance(dir.appendingPathComponent("run.h5")))
+        // A refused run throws from `execute` itself (XCTUnwrap would record its error as a failure).
+        let finished = try run.execute(backend: ToyBackend(), root: dir)
+        return (try XCTUnwrap(finished), try RunFile.readProvenance(dir.appendingPathComponent("run.h5")))
     }
 
     func testRowFromTwoRunsEvaluatesTheirExactParameters() throws {

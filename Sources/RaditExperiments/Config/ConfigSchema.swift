@@ -182,7 +182,7 @@ public enum ConfigSchema {
         // [train]
         .init(key: "train.recipe", type: choices(TrainingRecipe.self), defaultValue: .string(TrainingRecipe.unset.rawValue),
               help: "a paper's recipe as a preset: it gives each key it governs the paper's value unless the config sets that key (then the resolved config marks the deviation). none: every unset key takes its default. " + recipeSummary(.raDIT) + ". " + recipeSummary(.raft),
-              basis: "Radit's option: `ra-dit` is RA-DIT's published recipe"),
+              basis: "Radit's option: `ra-dit` and `raft` are the two papers' published recipes; none keeps Radit's defaults, each with its own basis"),
         .init(key: "train.schedule", type: choices(TuningSchedule.self), defaultValue: .string("lockstep"), help: "when each stage steps: lockstep (Radit's own extension, in neither paper: every step searches with the current query encoder, scores with the current LM, then an R-ft and an LM-ft step); cached (RA-DIT's recipe: the base retriever's top-K and the base LM's LSR targets fixed once, LM-ft on the base retriever's top-k); sequential_lm_first / sequential_retriever_first (one stage, then the other, train.steps each); lm_only; retriever_only",
               basis: "deviates: `lockstep` is Radit's own extension (both stages refreshed every step, in no paper); RA-DIT's recipe is `cached` (train.recipe = \"ra-dit\")"),
         .init(key: "train.steps", type: .int, defaultValue: .int(100), help: "optimizer steps per stage",
