@@ -39,6 +39,9 @@ public enum RunLayout {
     /// `/data`: what the run read: `split/{train,dev,test}` question ids, `chunk_ids` and
     /// `chunk_documents` (source document of each chunk); attributes say how it was split.
     public static let data = "/data"
+    /// `/provenance`: attributes holding the config, data and model digests, the
+    /// checkpoints components were adopted from, and the evaluated parameters' digests.
+    public static let provenance = "/provenance"
     /// `/predictions/<split>`: model outputs.
     public static let predictions = "/predictions"
 }

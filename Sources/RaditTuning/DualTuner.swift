@@ -172,9 +172,10 @@ public final class DualTuner {
     }
 
     /// `cached` schedule: fixes candidates and base-LM scores for every training example
-    /// (once; stored in `state` so a resumed run never re-scores with a tuned LM).
+    /// (once; stored in `state` so a resumed run never re-scores with a tuned LM). A run
+    /// of 0 steps (one that only evaluates) fixes nothing.
     public func prepareFixedTargets(progress: ProgressHandler = silentProgress) throws {
-        guard options.schedule == .cached, state.fixed == nil else { return }
+        guard options.schedule == .cached, options.totalSteps > 0, state.fixed == nil else { return }
         var fixed: [FixedCandidates] = []
         for start in stride(from: 0, to: train.count, by: max(1, options.batchSize)) {
             let batch = Array(train[start..<min(train.count, start + max(1, options.batchSize))])
@@ -199,7 +200,7 @@ public final class DualTuner {
     func scorePairs(_ examples: [Example], _ ids: [[Int]]) throws -> [[AnswerLogProb]] {
         var requests: [ScoringRequest] = []
         for (b, e) in examples.enumerated() {
-            for id in ids[b] { requests.append(ScoringRequest(question: e.question, answer: e.target, chunk: corpus.text(id))) }
+            for id in ids[b] { requests.append(ScoringRequest(question: e.question, answer: e.target, chunk: scorer.template.chunkText(corpus[id]))) }
         }
         let flat = try scorer.score(requests)
         var out: [[AnswerLogProb]] = []
@@ -342,7 +343,7 @@ public final class DualTuner {
             let (chunks, _) = OracleShare.apply(Array(retrieved[b].prefix(options.lmTopK)), gold: trainGold[batchIndex[b]],
                                                 share: options.oracleShare, rng: &state.rng)
             for chunk in chunks {
-                out.append(scorer.template.pair(question: e.question, chunk: corpus.text(chunk), answer: e.target))
+                out.append(scorer.template.pair(question: e.question, chunk: scorer.template.chunkText(corpus[chunk]), answer: e.target))
             }
         }
         return out

@@ -20,6 +20,7 @@ extension Corpus {
         return out
     }
 
-    /// The text a prompt shows for the chunk at `position` (the one chunk-text rule).
+    /// The indexed text of the chunk at `position` (what a prompt shows under
+    /// `DocumentFormat.text`; `PromptFormat.chunkText` is the rule prompts follow).
     public func text(_ position: Int) -> String { self[position].indexedText }
 }

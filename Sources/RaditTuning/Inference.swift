@@ -93,7 +93,7 @@ public final class RetrievalReader {
             }
         case .oracle:
             let gold = examples.map(corpus.goldPositions)
-            let prompts = examples.indices.map { i in template.prompt(question: examples[i].question, chunks: gold[i].map(corpus.text)) }
+            let prompts = examples.indices.map { i in template.prompt(question: examples[i].question, chunks: gold[i].map { template.chunkText(corpus[$0]) }) }
             let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
             return examples.indices.map { i in
                 Prediction(id: examples[i].id, answer: template.extractAnswer(template.answerTag + gens[i]), chunks: gold[i],
@@ -101,7 +101,7 @@ public final class RetrievalReader {
             }
         case .concat:
             let (_, ids) = try retrieve(examples.map(\.question), k: options.k)
-            let prompts = examples.indices.map { i in template.prompt(question: examples[i].question, chunks: ids[i].map(corpus.text)) }
+            let prompts = examples.indices.map { i in template.prompt(question: examples[i].question, chunks: ids[i].map { template.chunkText(corpus[$0]) }) }
             let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
             return examples.indices.map { i in
                 Prediction(id: examples[i].id, answer: template.extractAnswer(template.answerTag + gens[i]),
@@ -118,7 +118,7 @@ public final class RetrievalReader {
             }
             let (scores, ids) = try retrieve(examples.map(\.question), k: options.k)
             return try examples.indices.map { i in
-                let prompts = ids[i].map { template.prompt(question: examples[i].question, chunk: corpus.text($0)) }
+                let prompts = ids[i].map { template.prompt(question: examples[i].question, chunk: template.chunkText(corpus[$0])) }
                 let weights = softmax(scores[i], temperature: options.temperature)
                 let d = try replugDecode(mixer.openSources(prompts, maxTokens: options.maxTokens), weights: weights,
                                          maxTokens: options.maxTokens, end: mixer.endOfAnswer)
@@ -132,7 +132,7 @@ public final class RetrievalReader {
     /// RA-DIT App. B for one question: generate per chunk, then pick the candidate with the
     /// highest mixture probability (ties: the candidate from the higher-ranked chunk).
     func rerank(_ e: Example, ids: [Int], scores: [Double], options: InferenceOptions) throws -> Prediction {
-        let prompts = ids.map { template.prompt(question: e.question, chunk: corpus.text($0)) }
+        let prompts = ids.map { template.prompt(question: e.question, chunk: template.chunkText(corpus[$0])) }
         let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
         var candidates: [String] = []
         for g in gens {
@@ -141,12 +141,12 @@ public final class RetrievalReader {
         }
         if candidates.count == 1 {
             // One candidate wins whatever its probability; score it only to report it.
-            let lp = try scorer.score(ids.map { ScoringRequest(question: e.question, answer: candidates[0], chunk: corpus.text($0)) })
+            let lp = try scorer.score(ids.map { ScoringRequest(question: e.question, answer: candidates[0], chunk: template.chunkText(corpus[$0])) })
             let mix = answerMixture(logProbs: [lp.map(\.sum)], retrieverScores: scores, temperature: options.temperature)
             return Prediction(id: e.id, answer: candidates[0], chunks: ids, generations: gens, logProbability: mix[0])
         }
         var requests: [ScoringRequest] = []
-        for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: corpus.text(id))) } }
+        for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: template.chunkText(corpus[id]))) } }
         let flat = try scorer.score(requests).map(\.sum)
         let table = candidates.indices.map { a in Array(flat[a * ids.count..<(a + 1) * ids.count]) }
         let mix = answerMixture(logProbs: table, retrieverScores: scores, temperature: options.temperature)

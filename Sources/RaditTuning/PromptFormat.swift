@@ -1,6 +1,14 @@
 import Foundation
 import RaditData
 
+/// How a chunk appears in a prompt (`lm.document_format`).
+public enum DocumentFormat: String, Sendable, CaseIterable, Codable {
+    /// `Chunk.indexedText`: the title, a space, the text (what the retriever embeds).
+    case text
+    /// RAFT's block, `<DOCUMENT>title\ntext</DOCUMENT>` (`RaftFormat.document`).
+    case raft
+}
+
 /// How (chunk c, question x) become a prompt and answer y its completion: the data
 /// layer's one-chunk `PromptTemplate` (RA-DIT's `Background: {c}\n\nQuestion: {x}\nAnswer: {y}`),
 /// plus what inference needs: a closed-book template, how several chunks are joined
@@ -13,13 +21,25 @@ public struct PromptFormat: Sendable, Equatable {
     /// Generated answers are read after the last occurrence of this tag (`Answer:`, or
     /// RAFT's `<ANSWER>:`).
     public var answerTag: String
+    /// How each chunk is written into `{c}`.
+    public var documents: DocumentFormat
 
     /// The defaults live in the config schema (`lm.*`).
-    public init(template: RaditData.PromptTemplate, closedBook: String, chunkSeparator: String, answerTag: String) {
+    public init(template: RaditData.PromptTemplate, closedBook: String, chunkSeparator: String, answerTag: String,
+                documents: DocumentFormat) {
         self.template = template
         self.closedBook = closedBook
         self.chunkSeparator = chunkSeparator
         self.answerTag = answerTag
+        self.documents = documents
+    }
+
+    /// The text a prompt shows for `chunk` (the one chunk-text rule of prompts).
+    public func chunkText(_ chunk: Chunk) -> String {
+        switch documents {
+        case .text: return chunk.indexedText
+        case .raft: return RaftFormat.document(title: chunk.title, text: chunk.text)
+        }
     }
 
     public func prompt(question x: String, chunk c: String) -> String {
@@ -47,7 +67,10 @@ public struct PromptFormat: Sendable, Equatable {
 
     /// A stable identity of everything that changes the scored text (part of cache keys).
     public var identity: String {
+        // The document format joins the identity only when it is not the original one, so
+        // score caches written before it existed stay valid.
         [template.text, closedBook, chunkSeparator].map { "\($0.utf8.count):\($0)" }.joined()
+            + (documents == .text ? "" : "documents=\(documents.rawValue)")
     }
 
     /// The answer in generated text: what follows the last answer tag if there is one,

@@ -52,6 +52,15 @@ public protocol LMTrainer: AnswerScorer {
     func trainStep(_ batch: [PromptAnswer], learningRate: Float) throws -> LMStepReport
 }
 
+/// An LM with a token budget per (prompt, answer) pair: training and scoring cut a longer
+/// prompt from the left, so callers that must keep every document check the sizes first.
+public protocol TokenBudget: AnyObject {
+    /// Longest prompt + answer in tokens.
+    var maxLength: Int { get }
+    /// Tokens of `pair` as trained: the prompt with its framing, the answer with its end token.
+    func tokenCounts(_ pair: PromptAnswer) -> (prompt: Int, answer: Int)
+}
+
 /// Greedy answer generation, for inference. Generation stops at the end-of-answer token
 /// LM-ft trains (RA-DIT's `<bos> … <eos>`), or after `maxTokens`, which is only a cap; the
 /// end token is not part of the returned text.

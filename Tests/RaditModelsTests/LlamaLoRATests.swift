@@ -57,7 +57,7 @@ final class LlamaLoRAStateTests: XCTestCase {
         let lora = LoRAConfig(rank: 2, alpha: 4, dropout: 0, targets: .allLinear, seed: 4)
         let a = try ref.model(Float.self)
         try a.enableLoRA(lora)
-        for _ in 0..<3 { a.trainStep([batch], config: LlamaTrainingConfig(schedule: .constant(peak: 1e-2))) }
+        for _ in 0..<3 { a.trainStep([batch], config: LlamaTrainingConfig(schedule: .constant(peak: 1e-2), adamW: AdamWConfig(), clipNorm: 1)) }
         let state = try a.loraState()
         XCTAssertEqual(Set(state.keys), Set(a.loraParameterNames))
         let b = try ref.model(Float.self)

@@ -62,7 +62,8 @@ final class QuerySideTuningTests: XCTestCase {
         for step in 0..<steps {
             let gold = (0..<batch).map { _ in rng.int(below: documentCount) }
             let queries = gold.map { paraphrase(docs[$0], &rng) }
-            try bi.queryStep(queries, learningRate: LearningRateSchedule.cosine(peak: 3e-3, minimum: 3e-4, warmupSteps: 20, totalSteps: steps).lr(step: step + 1)) { e in
+            try bi.queryStep(queries, learningRate: LearningRateSchedule.cosine(peak: 3e-3, minimum: 3e-4, warmupSteps: 20, totalSteps: steps).lr(step: step + 1),
+                             optimizer: AdamWConfig(), maxGradientNorm: 1) { e in
                 var total = 0.0
                 var dE = [Float](repeating: 0, count: e.count)
                 for b in 0..<batch {
@@ -96,7 +97,7 @@ final class QuerySideTuningTests: XCTestCase {
         let bi = BiEncoder(base: BertEncoder<Float>.random(config: Self.config, seed: 1), training: .both)
         let docs = [[1, 11, 12, 2], [1, 13, 2]]
         let before = try bi.encodeDocuments(docs)
-        try bi.documentStep(docs, learningRate: 1e-2) { e in (0, e.map { -$0 + 0.1 }) }
+        try bi.documentStep(docs, learningRate: 1e-2, optimizer: AdamWConfig(), maxGradientNorm: 1) { e in (0, e.map { -$0 + 0.1 }) }
         XCTAssertTrue(bi.indexStale)
         XCTAssertNotEqual(try bi.encodeDocuments(docs), before)
         bi.markIndexRefreshed()

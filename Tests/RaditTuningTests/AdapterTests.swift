@@ -23,7 +23,8 @@ final class AdapterTests: XCTestCase {
                             numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 128)
         let base = SentenceEncoder(name: "tiny", encoder: BertEncoder<Float>.random(config: bc, seed: seed + 1, trainable: .none),
                                    codec: ByteCodec(), maxLength: 64)
-        let q = BiEncoderQueries(base: base, training: .queryOnly, queryTrainable: .all)
+        let q = BiEncoderQueries(base: base, training: .queryOnly, queryTrainable: .all,
+                                 optimizer: OptimizerOptions.test.adamW, clipNorm: OptimizerOptions.test.clipNorm)
         let index = try FlatIndex(dimension: q.dimension, metric: .innerProduct,
                                   vectors: try q.embedDocuments(kb.corpus.indexedTexts).scalars)
         return (lm, q, index)

@@ -20,8 +20,8 @@ struct ToyBackend: ExperimentBackend {
     }
 }
 
-final class ExperimentRunTests: XCTestCase {
-    let toml = """
+/// The toy run every run test starts from (a test overrides what it exercises).
+let toyRunTOML = """
         [data]
         entities = 16
         [train]
@@ -41,6 +41,9 @@ final class ExperimentRunTests: XCTestCase {
         top_k = 2
         recall_at = [1, 2]
         """
+
+final class ExperimentRunTests: XCTestCase {
+    let toml = toyRunTOML
 
     func config() throws -> ExperimentConfig {
         var c = try ExperimentConfig.parse(toml, file: "toy.toml")
@@ -115,7 +118,9 @@ final class ExperimentRunTests: XCTestCase {
         let kb = ToyKB(entities: 16, seed: 0)
         func instances(p: Double, n: Int) throws -> [[PromptAnswer]] {
             var c = try config()
-            try c.apply(overrides: ["train.lm_source=raft", "train.oracle_share=\(p)", "train.raft_distractors=\(n)"])
+            // The short answer (RAFT's CoT target is RaftRunTests'): the toy LM answers one word.
+            try c.apply(overrides: ["train.lm_source=raft", "train.oracle_share=\(p)", "train.raft_distractors=\(n)",
+                                    "train.raft_answer=short"])
             return try RaftTraining.instances(try c.settings(), corpus: kb.corpus, train: kb.train)
         }
         let format = try config().settings().lm.format
@@ -141,7 +146,7 @@ final class ExperimentRunTests: XCTestCase {
     func testRunWithRaftInstances() throws {
         let dir = Fixtures.temporaryDirectory("raft-run").appendingPathComponent("raft")
         let sets = ["retriever.model=/", "lm.model=/", "train.lm_source=raft", "train.oracle_share=0.8", "train.raft_distractors=2",
-                    "eval.table=false", "train.eval_every=0"]
+                    "train.raft_answer=short", "eval.table=false", "train.eval_every=0"]
         var c = try ExperimentConfig.parse(toml, file: "toy.toml")
         try c.apply(overrides: sets)
         let run = try ExperimentRun(create: dir, config: c, overrides: sets, root: dir)

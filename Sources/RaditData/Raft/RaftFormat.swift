@@ -10,11 +10,14 @@ public enum RaftFormat {
 
     /// `<DOCUMENT>title\ntext</DOCUMENT>` per document (title line omitted when empty), then the question.
     public static func instruction(documents: [InstanceDocument], question: String) -> String {
-        var s = ""
-        for d in documents {
-            s += "<DOCUMENT>" + (d.title.isEmpty ? "" : d.title + "\n") + d.text + "</DOCUMENT>\n"
-        }
-        return s + question
+        documents.map { document(title: $0.title, text: $0.text) + "\n" }.joined() + question
+    }
+
+    /// One document block of the RAFT prompt: `<DOCUMENT>title\ntext</DOCUMENT>` (the title
+    /// line omitted when empty). The one rendering `radit generate raft` and `radit run`
+    /// (`lm.document_format = "raft"`) share.
+    public static func document(title: String, text: String) -> String {
+        "<DOCUMENT>" + (title.isEmpty ? "" : title + "\n") + text + "</DOCUMENT>"
     }
 
     /// The CoT answer: it cites the quotes from the oracle, or, with no sentence to quote,

@@ -51,8 +51,10 @@ public struct NativeBackend: ExperimentBackend {
             }))
         }
         let index = try FlatIndex(dimension: queries.dimension, metric: .innerProduct, vectors: documents.scalars)
+        // Dense RAFT distractors rank with the base retriever (the query encoder before R-ft).
         let raft = settings.train.tuning.lmSource == .raft
-            ? try RaftTraining.instances(settings, corpus: data.corpus, train: data.splits.train) : []
+            ? try RaftTraining.instances(settings, corpus: data.corpus, train: data.splits.train,
+                                         dense: try DenseRetriever(queries: queries, index: index)) : []
         return ExperimentSetup(lm: lm, encoder: queries, index: index, data: data, raft: raft)
     }
 
@@ -97,10 +99,9 @@ public struct NativeBackend: ExperimentBackend {
         } else {
             base = try SentenceEncoder.load(directory: RunSettings.resolve(s.model, root: root), maxLength: s.maxLength)
         }
-        let queries = BiEncoderQueries(base: base, training: .queryOnly,
-                                       queryTrainable: s.trainableLayers == 0 ? .all : .topLayers(s.trainableLayers))
-        queries.adamW = settings.train.retrieverOptimizer.adamW
-        queries.clipNorm = settings.train.retrieverOptimizer.clipNorm
-        return queries
+        return BiEncoderQueries(base: base, training: .queryOnly,
+                                queryTrainable: s.trainableLayers == 0 ? .all : .topLayers(s.trainableLayers),
+                                optimizer: settings.train.retrieverOptimizer.adamW,
+                                clipNorm: settings.train.retrieverOptimizer.clipNorm)
     }
 }

@@ -1,4 +1,5 @@
-/// `radit config explain`: every key with its type, default, allowed values and meaning,
+/// `radit config explain`: every key with its type, default, allowed values, meaning and
+/// basis (the paper its default follows, or where Radit deviates),
 /// as text or as the README's Markdown reference (generated, never written by hand).
 extension ConfigSchema {
     /// The keys of one section (`train`) or the one key (`train.steps`) a query names;
@@ -17,7 +18,11 @@ extension ConfigSchema {
         for f in try fields(matching: query) {
             var lines = [f.key, "  type:    \(f.type.name)", "  default: \(f.defaultValue)"]
             if !f.type.allowed.isEmpty { lines.append("  allowed: " + f.type.allowed.joined(separator: ", ")) }
+            for r in TrainingRecipe.allCases {
+                if let s = recipes[r]?.first(where: { $0.key == f.key }) { lines.append("  recipe \(r.rawValue): \(s.value) (\(s.basis))") }
+            }
             lines.append("  " + f.help)
+            lines.append("  basis:   " + f.basis)
             if notWired.contains(f.key) { lines.append("  (reserved: `radit run` accepts only the default yet)") }
             out.append(lines.joined(separator: "\n"))
         }
@@ -31,13 +36,13 @@ extension ConfigSchema {
         for section in keySections {
             out.append("### [\(section)]")
             out.append("")
-            out.append("| key | type | default | allowed | meaning |")
-            out.append("|---|---|---|---|---|")
+            out.append("| key | type | default | allowed | meaning | basis |")
+            out.append("|---|---|---|---|---|---|")
             for f in fields where f.section == section {
                 var meaning = f.help
                 if notWired.contains(f.key) { meaning += " (reserved: only the default is accepted yet)" }
                 out.append("| `\(f.key)` | \(f.type.name) | `\(cell(f.defaultValue.description))` | "
-                           + cell(f.type.allowed.joined(separator: ", ")) + " | \(cell(meaning)) |")
+                           + cell(f.type.allowed.joined(separator: ", ")) + " | \(cell(meaning)) | \(cell(f.basis)) |")
             }
             out.append("")
         }

@@ -48,7 +48,8 @@ extension ExperimentConfig {
         }
         // RAFT's script silently defaulted P; here P and n must be chosen when RAFT is chosen.
         if string("train.lm_source") == LMInstanceSource.raft.rawValue {
-            if !explicitKeys.contains("train.oracle_share") {
+            let preset = Set((ConfigSchema.recipes[recipe] ?? []).map(\.key))
+            if !explicitKeys.contains("train.oracle_share") && !preset.contains("train.oracle_share") {
                 throw bad("train.oracle_share", "must be set with train.lm_source = \"raft\": choose P, the probability an instance holds the gold chunk, in [0, 1]")
             }
             let n = int("train.raft_distractors")
@@ -61,11 +62,15 @@ extension ExperimentConfig {
             if choice("data.source") == DataSource.synthkb && string("data.path").isEmpty && n + 1 > int("data.entities") {
                 throw bad("train.raft_distractors", "is \(n); use 0 ≤ n < data.entities = \(int("data.entities")) (distractors are other chunks)")
             }
+            if string("train.raft_answer") == RaftAnswer.cot.rawValue && string("lm.answer_tag") != RaftFormat.answerTag {
+                throw bad("lm.answer_tag", "is \(self["lm.answer_tag"]), but RAFT's chain-of-thought answers (train.raft_answer = \"cot\") give the answer after \"\(RaftFormat.answerTag)\": set lm.answer_tag = \"\(RaftFormat.answerTag)\" (train.recipe = \"raft\" sets RAFT's whole prompt), or train.raft_answer = \"short\"")
+            }
         }
         if !(0...1).contains(double("train.min_lr_ratio")) {
             throw bad("train.min_lr_ratio", "is \(double("train.min_lr_ratio")); use a share of the peak in [0, 1]")
         }
-        if string("train.lr_schedule") == "cosine" && int("train.warmup_steps") > int("train.steps") {
+        // A run of 0 steps only evaluates (e.g. components adopted with *.from_run).
+        if string("train.lr_schedule") == "cosine" && int("train.steps") > 0 && int("train.warmup_steps") > int("train.steps") {
             throw bad("train.warmup_steps", "= \(int("train.warmup_steps")) exceeds train.steps = \(int("train.steps"))")
         }
         for stage in ["lm", "retriever"] {
@@ -133,6 +138,27 @@ extension ExperimentConfig {
         }
     }
 
+    /// RAFT instances fit the LM whole (`lm.max_length`, capped by the model's context): a
+    /// longer prompt would lose its beginning, documents first, so the run stops before
+    /// training and names the sizes instead. Every instance is measured in the LM's tokens.
+    public func validate(raftInstances: [[PromptAnswer]], budget: TokenBudget) throws {
+        var longest = (tokens: 0, prompt: 0, answer: 0)
+        var over = 0
+        var total = 0
+        for list in raftInstances {
+            for pair in list {
+                let n = budget.tokenCounts(pair)
+                total += 1
+                if n.prompt + n.answer > budget.maxLength { over += 1 }
+                if n.prompt + n.answer > longest.tokens { longest = (n.prompt + n.answer, n.prompt, n.answer) }
+            }
+        }
+        guard over > 0 else { return }
+        let configured = int("lm.max_length")
+        let cap = budget.maxLength < configured ? " (the model's context length caps lm.max_length = \(configured))" : ""
+        throw ConfigError.invalid(key: "lm.max_length", reason: "= \(budget.maxLength)\(cap) tokens is too short for \(over) of the \(total) RAFT instances: the longest is \(longest.tokens) tokens (prompt \(longest.prompt) with its documents, answer \(longest.answer) with its end token); raise lm.max_length to at least \(longest.tokens), or lower train.raft_distractors or data.chunk_tokens. Radit never cuts a RAFT prompt, so no document is dropped silently")
+    }
+
     /// The data and model files exist.
     func validateFiles(root: URL) throws {
         if !string("data.path").isEmpty {
@@ -142,6 +168,10 @@ extension ExperimentConfig {
         if string("remote.base_url").isEmpty && string("lm.model") != "tiny" {
             let lm = path("lm.model", root: root)
             if !FileManager.default.fileExists(atPath: lm.path) { throw ConfigError.missingFile(key: "lm.model", path: lm.path) }
+        }
+        for c in TunedComponent.allCases where !string(c.fromRunKey).isEmpty {
+            let url = path(c.fromRunKey, root: root)
+            if !FileManager.default.fileExists(atPath: url.path) { throw ConfigError.missingFile(key: c.fromRunKey, path: url.path) }
         }
         let r = path("retriever.model", root: root)
         if string("retriever.model") != "tiny" && !FileManager.default.fileExists(atPath: r.path) { throw ConfigError.missingFile(key: "retriever.model", path: r.path) }

@@ -62,7 +62,27 @@ public struct ExperimentConfig: Sendable, Equatable {
                 config.explicitKeys.insert(key)
             }
         }
+        config.applyRecipe()
         return config
+    }
+
+    /// The recipe (`train.recipe`) the config chose.
+    public var recipe: TrainingRecipe { choice("train.recipe") }
+
+    /// Gives every key neither the file nor an override set its recipe value, else its
+    /// schema default (so a recipe chosen or dropped by `--set` takes effect either way).
+    mutating func applyRecipe() {
+        var preset: [String: ConfigValue] = [:]
+        for s in ConfigSchema.recipes[recipe] ?? [] { preset[s.key] = s.value }
+        for f in ConfigSchema.fields where !explicitKeys.contains(f.key) {
+            values[f.key] = preset[f.key] ?? f.defaultValue
+        }
+    }
+
+    /// Keys the recipe governs that the file or an override set to another value: the
+    /// run's deviations from the paper's recipe, with the recipe's value.
+    public var recipeDeviations: [(key: String, recipe: ConfigValue)] {
+        (ConfigSchema.recipes[recipe] ?? []).filter { values[$0.key] != $0.value }.map { ($0.key, $0.value) }
     }
 
     /// Applies `--set a.b=v` overrides, each type-checked against the schema.
@@ -88,6 +108,7 @@ public struct ExperimentConfig: Sendable, Equatable {
             values[key] = value
             explicitKeys.insert(key)
         }
+        applyRecipe()
     }
 
     // MARK: Typed access
@@ -143,15 +164,23 @@ public struct ExperimentConfig: Sendable, Equatable {
 
     // MARK: Rendering
 
-    /// The resolved config as TOML, every key, non-defaults marked `# *` (what `radit run`
-    /// prints before starting).
+    /// The resolved config as TOML, every key, non-defaults marked `# *` and the recipe's
+    /// keys marked with the recipe or as deviations from it (what `radit run` prints
+    /// before starting).
     public func rendered() -> String {
         var out: [String] = []
         let changed = nonDefaultKeys
+        let preset = Set((ConfigSchema.recipes[recipe] ?? []).map(\.key))
+        let deviations = Dictionary(uniqueKeysWithValues: recipeDeviations.map { ($0.key, $0.recipe) })
         for section in ConfigSchema.keySections {
             out.append("[\(section)]")
             for f in ConfigSchema.fields where f.section == section {
-                let mark = changed.contains(f.key) ? "   # * (default \(f.defaultValue))" : ""
+                var mark = changed.contains(f.key) ? "   # * (default \(f.defaultValue))" : ""
+                if let r = deviations[f.key] {
+                    mark += "   # deviates from recipe \(recipe.rawValue) (\(r))"
+                } else if preset.contains(f.key) {
+                    mark += "   # recipe \(recipe.rawValue)"
+                }
                 out.append("\(f.name) = \(self[f.key])\(mark)")
             }
             out.append("")

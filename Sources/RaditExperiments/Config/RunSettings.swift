@@ -44,6 +44,45 @@ public enum LMFinetune: String, Sendable, CaseIterable {
     case full
 }
 
+/// A paper's recipe as a preset (`train.recipe`); its values live in `ConfigSchema.recipes`.
+public enum TrainingRecipe: String, Sendable, CaseIterable {
+    /// No preset: every key the config does not set takes its schema default.
+    case unset = "none"
+    /// RA-DIT as published (Lin et al. 2024): `cached` schedule over the base retriever's
+    /// top-10 with τ_LM = 0.01, LM-ft on the base, fixed retriever's top-3.
+    case raDIT = "ra-dit"
+    /// RAFT as published (Zhang et al. 2024): LM-ft on `<DOCUMENT>` prompts with P = 0.8,
+    /// 4 random distractors, the chain-of-thought answer; evaluated with the same prompt.
+    case raft
+
+    /// The paper, for messages.
+    public var paper: String {
+        switch self {
+        case .unset: return "no paper"
+        case .raDIT: return "RA-DIT, Lin et al. 2024"
+        case .raft: return "RAFT, Zhang et al. 2024"
+        }
+    }
+}
+
+/// What RAFT instances are trained to answer (`train.raft_answer`).
+public enum RaftAnswer: String, Sendable, CaseIterable {
+    /// RAFT §3: the chain-of-thought answer quoting the oracle between `##begin_quote##`
+    /// and `##end_quote##`, the final answer after `<ANSWER>:`.
+    case cot
+    /// Radit's option: the bare answer, read like an RA-IT answer.
+    case short
+}
+
+/// RAFT LM-ft data (`train.lm_source = "raft"`).
+public struct RaftSettings: Sendable, Equatable {
+    /// n: distractors beside the oracle.
+    public var distractors: Int
+    public var distractorSource: DistractorSourceKind
+    public var answer: RaftAnswer
+    public var noOracleAnswer: RaftNoOracleAnswer
+}
+
 /// Learning-rate schedule shape (`train.lr_schedule`).
 public enum RateSchedule: String, Sendable, CaseIterable {
     case constant
@@ -91,6 +130,8 @@ public struct RetrieverSettings: Sendable, Equatable {
     public var tune: RetrieverTuning
     /// 0 = every tensor.
     public var trainableLayers: Int
+    /// A run folder or checkpoint whose tuned query encoder this run adopts; "" = none.
+    public var fromRun: String
 }
 
 public struct LMSettings: Sendable, Equatable {
@@ -104,6 +145,8 @@ public struct LMSettings: Sendable, Equatable {
     public var maxLength: Int
     public var format: PromptFormat
     public var scoringBatch: Int
+    /// A run folder or checkpoint whose tuned LM this run adopts; "" = none.
+    public var fromRun: String
 
     /// LoRA as configured, seeded by `seed`.
     public func lora(seed: UInt64) -> LoRAConfig {
@@ -114,8 +157,8 @@ public struct LMSettings: Sendable, Equatable {
 public struct TrainSettings: Sendable, Equatable {
     /// The engine's options (schedule, steps, losses, rates, oracle share, seed).
     public var tuning: TuningOptions
-    /// RAFT distractors per instance (nil unless `lm_source = "raft"`).
-    public var raftDistractors: Int?
+    /// RAFT instances (nil unless `lm_source = "raft"`).
+    public var raft: RaftSettings?
     public var lmMicroBatch: Int
     public var lmOptimizer: OptimizerOptions
     public var retrieverOptimizer: OptimizerOptions
@@ -166,11 +209,12 @@ extension ExperimentConfig {
             chunkTokens: int("data.chunk_tokens"), chunkOverlap: int("data.chunk_overlap"))
         let format = PromptFormat(template: try PromptTemplate(string("lm.template")),
                                   closedBook: string("lm.closed_book_template"),
-                                  chunkSeparator: string("lm.chunk_separator"), answerTag: string("lm.answer_tag"))
+                                  chunkSeparator: string("lm.chunk_separator"), answerTag: string("lm.answer_tag"),
+                                  documents: choice("lm.document_format"))
         let lm = LMSettings(model: string("lm.model"), finetune: choice("lm.finetune"), loraRank: int("lm.lora_rank"),
                             loraAlpha: double("lm.lora_alpha"), loraDropout: double("lm.lora_dropout"),
                             loraTargets: choice("lm.lora_targets"), maxLength: int("lm.max_length"), format: format,
-                            scoringBatch: int("lm.scoring_batch"))
+                            scoringBatch: int("lm.scoring_batch"), fromRun: string("lm.from_run"))
         func rate(_ peak: Double) -> LearningRateSchedule {
             switch choice("train.lr_schedule") as RateSchedule {
             case .cosine:
@@ -196,7 +240,11 @@ extension ExperimentConfig {
                                    lmRate: rate(double("train.lm_lr")), retrieverRate: rate(double("train.retriever_lr")),
                                    oracleShare: double("train.oracle_share"), lmSource: choice("train.lm_source"), seed: seed)
         let train = TrainSettings(tuning: tuning,
-                                  raftDistractors: tuning.lmSource == .raft ? int("train.raft_distractors") : nil,
+                                  raft: tuning.lmSource != .raft ? nil
+                                      : RaftSettings(distractors: int("train.raft_distractors"),
+                                                     distractorSource: choice("train.raft_distractor_source"),
+                                                     answer: choice("train.raft_answer"),
+                                                     noOracleAnswer: choice("train.raft_no_oracle_answer")),
                                   lmMicroBatch: int("train.lm_micro_batch"),
                                   lmOptimizer: optimizer("lm"), retrieverOptimizer: optimizer("retriever"),
                                   checkpointEvery: int("train.checkpoint_every"), evalEvery: int("train.eval_every"),
@@ -207,7 +255,8 @@ extension ExperimentConfig {
             data: data,
             index: IndexSettings(kind: choice("index.kind"), refreshEvery: int("index.refresh_every")),
             retriever: RetrieverSettings(model: string("retriever.model"), maxLength: int("retriever.max_length"),
-                                         tune: choice("retriever.tune"), trainableLayers: int("retriever.trainable_layers")),
+                                         tune: choice("retriever.tune"), trainableLayers: int("retriever.trainable_layers"),
+                                         fromRun: string("retriever.from_run")),
             lm: lm, train: train,
             eval: EvalSettings(inference: inference, recallAt: ints("eval.recall_at"), table: bool("eval.table")),
             remote: RemoteSettings(baseURL: string("remote.base_url"), model: string("remote.model"),
@@ -223,4 +272,9 @@ extension RunSettings {
         if let m = ModelCatalog.named(path) { return ModelCatalog.location(m, modelsDir: root.appendingPathComponent("models")) }
         return path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
     }
+}
+
+extension TunedComponent {
+    /// The config key that adopts this component from another run.
+    public var fromRunKey: String { self == .lm ? "lm.from_run" : "retriever.from_run" }
 }

@@ -16,6 +16,8 @@ public final class ExperimentRun {
     public let overrides: [String]
     public let isResume: Bool
     public private(set) var metrics = RunMetrics()
+    /// Digests of the config, data, models and adopted components (`/provenance`).
+    public private(set) var provenance: RunProvenance?
 
     var runFile: URL { directory.appendingPathComponent("run.h5") }
     var baseFile: URL { directory.appendingPathComponent("base.h5") }
@@ -123,13 +125,24 @@ public final class ExperimentRun {
         }
         let options = settings.train.tuning
         try config.validate(candidates: options.candidates, chunks: data.corpus.count)
+        if let budget = setup.lm as? TokenBudget { try config.validate(raftInstances: setup.raft, budget: budget) }
         try SplitGuard.check(train: data.splits.train, evaluation: data.splits.dev, split: "dev")
+        try SplitGuard.check(train: data.splits.train, evaluation: data.splits.test, split: "test")
         let record = DataRecord(data, settings: settings.data)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cache = try sharing?.scoreCache(adding: cacheFile) ?? ScoreCacheFile.read(cacheFile)
         let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
                                   corpus: data.corpus, train: data.splits.train, template: settings.lm.format,
                                   cache: cache, raftInstances: setup.raft)
+        // Components from other runs (lm.from_run, retriever.from_run): read and checked
+        // before any file is written.
+        let adopted = try AdoptedComponent.load(settings, root: root)
+        var provenance = try RunProvenance(config: config, settings: settings, data: data, root: root)
+        for a in adopted {
+            provenance.sources[a.component] = .init(file: a.file.path,
+                                                    digest: try a.snapshot.parameterDigest(of: tuner.parameterKeys(a.component)))
+        }
+        self.provenance = provenance
         let base: TrainingSnapshot
         if isResume {
             base = try CheckpointFile.read(baseFile, seed: options.seed)
@@ -147,7 +160,12 @@ public final class ExperimentRun {
             base = initial
             try CheckpointFile.write(base, to: baseFile)
             try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: record,
-                              metrics: metrics, results: nil)
+                              metrics: metrics, results: nil, provenance: provenance)
+        }
+        // Adopted parameters replace the loaded ones after base.h5 holds the untuned models
+        // (a resumed run's checkpoint already holds them).
+        if !isResume || checkpoints().isEmpty {
+            for a in adopted { try tuner.adoptParameters(a.component, from: a.snapshot) }
         }
         started()
         // The tuned dense retriever: the query encoder being trained over the frozen index.
@@ -255,12 +273,16 @@ public final class ExperimentRun {
             }
         }
         try tuner.restore(tuned)
+        // The parameters evaluated as "tuned": equal to an adopted source's digest when the
+        // run did not train that component further.
+        for c in TunedComponent.allCases { provenance.evaluated[c] = try tuner.parameterDigest(c) }
+        self.provenance = provenance
         let seconds = metrics.series["seconds"]!.filter { !$0.isNaN }.reduce(0, +)
         let tokens = metrics.series["lm_tokens"]!.filter { !$0.isNaN }.reduce(0, +)
         results.tokensPerSecond = seconds > 0 ? tokens / seconds : 0
         results.wallSeconds = Date().timeIntervalSince(began)
         try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: record,
-                          metrics: metrics, results: results)
+                          metrics: metrics, results: results, provenance: provenance)
         try ScoreCacheFile.write(cache, to: cacheFile)
         return results
     }
@@ -272,7 +294,7 @@ public final class ExperimentRun {
         try ScoreCacheFile.write(cache, to: cacheFile)
         try CheckpointFile.write(try tuner.snapshot(), series: metrics.series, to: url)
         try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: data,
-                          metrics: metrics, results: nil)
+                          metrics: metrics, results: nil, provenance: provenance)
         let keep = settings.train.keepCheckpoints
         for old in checkpoints().dropLast(keep) { try? FileManager.default.removeItem(at: old.url) }
     }

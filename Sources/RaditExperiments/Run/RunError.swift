@@ -9,6 +9,8 @@ public enum RunError: RaditError, Equatable {
     case emptySplit(split: String)
     case locked(directory: String, pid: Int32, lockFile: String)
     case lockFailed(path: String, reason: String)
+    /// A `*.from_run` folder without a checkpoint to adopt.
+    case noSourceCheckpoint(key: String, directory: String)
 
     public var message: String {
         switch self {
@@ -28,6 +30,8 @@ public enum RunError: RaditError, Equatable {
                 + (pid > 0 ? " (kill \(pid))" : "") + ", or give this run another --name"
         case let .lockFailed(path, reason):
             return "cannot lock \(path): \(reason); check that the runs folder is writable"
+        case let .noSourceCheckpoint(key, d):
+            return "\(key) = \(d) holds no ckpt-<step>.h5; give the folder of a run that finished training, or a checkpoint file (its best.h5, a ckpt-<step>.h5)"
         }
     }
 }

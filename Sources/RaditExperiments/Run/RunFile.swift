@@ -96,7 +96,8 @@ public enum RunFile {
     public static let version = 1
 
     public static func write(to url: URL, config: ExperimentConfig, overrides: [String], created: String,
-                             data: DataRecord, metrics: RunMetrics, results: RunResults?) throws {
+                             data: DataRecord, metrics: RunMetrics, results: RunResults?,
+                             provenance: RunProvenance? = nil) throws {
         try StoreFile.writeAtomically(to: url, format: .run, version: version) { file in
             try file.setAttribute("created", .string(created))
             try file.setAttribute(RunLayout.gitCommitAttribute, .string(gitCommit()))
@@ -117,6 +118,10 @@ public enum RunFile {
             }
             try file.createDataset("\(RunLayout.data)/chunk_ids", strings: data.chunkIDs)
             try file.createDataset("\(RunLayout.data)/chunk_documents", strings: data.chunkDocuments)
+            if let provenance {
+                let g = try file.requireGroup(RunLayout.provenance)
+                for (name, value) in provenance.attributes { try g.setAttribute(name, .string(value)) }
+            }
             let m = try file.requireGroup(RunLayout.metrics)
             for name in RunMetrics.names { try m.createDataset(name, values: metrics.series[name]!) }
             guard let r = results else { return }
@@ -148,6 +153,19 @@ public enum RunFile {
               let file = try? StoreFile.open(url, expecting: .run, versions: version...version) else { return false }
         defer { try? file.close() }
         return (try? file.exists(RunLayout.results)) ?? false
+    }
+
+    /// `/provenance`'s attributes (empty for a run written without them).
+    public static func readProvenance(_ url: URL) throws -> [String: String] {
+        let file = try StoreFile.open(url, expecting: .run, versions: version...version)
+        defer { try? file.close() }
+        guard try file.exists(RunLayout.provenance) else { return [:] }
+        let g = try file.group(RunLayout.provenance)
+        var out: [String: String] = [:]
+        for name in try g.attributeNames() {
+            if case .string(let v)? = try g.attribute(name) { out[name] = v }
+        }
+        return out
     }
 
     /// The config text and overrides a run was started with.

@@ -9,8 +9,8 @@ public struct LlamaTrainingConfig: Sendable, Equatable {
     /// Global-norm clip; nil disables clipping.
     public var clipNorm: Double?
 
-    public init(schedule: LearningRateSchedule = .constant(peak: 1e-4), adamW: AdamWConfig = AdamWConfig(),
-                clipNorm: Double? = 1.0) {
+    /// No defaults: a run takes them from its config (`train.lm_*`), tests state theirs.
+    public init(schedule: LearningRateSchedule, adamW: AdamWConfig, clipNorm: Double?) {
         self.schedule = schedule; self.adamW = adamW; self.clipNorm = clipNorm
     }
 }

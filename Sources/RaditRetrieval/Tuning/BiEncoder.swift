@@ -55,8 +55,8 @@ public final class BiEncoder<S: BLASScalar> {
     /// `maxGradientNorm` when given, then AdamW. Returns the loss.
     @discardableResult
     @inlinable
-    public func queryStep(_ queries: [[Int]], learningRate: Double, optimizer: AdamWConfig = AdamWConfig(),
-                          maxGradientNorm: Double? = 1.0,
+    public func queryStep(_ queries: [[Int]], learningRate: Double, optimizer: AdamWConfig,
+                          maxGradientNorm: Double?,
                           loss: (_ embeddings: [S]) -> (value: Double, gradient: [S])) throws -> Double {
         let batch = try BertBatch(queries, vocabSize: query.config.vocabSize,
                                   maxPositions: query.config.maxPositionEmbeddings)
@@ -74,8 +74,8 @@ public final class BiEncoder<S: BLASScalar> {
     /// `loss` giving ∂L/∂(document embeddings); marks the index stale.
     @discardableResult
     @inlinable
-    public func documentStep(_ documents: [[Int]], learningRate: Double, optimizer: AdamWConfig = AdamWConfig(),
-                             maxGradientNorm: Double? = 1.0,
+    public func documentStep(_ documents: [[Int]], learningRate: Double, optimizer: AdamWConfig,
+                             maxGradientNorm: Double?,
                              loss: (_ embeddings: [S]) -> (value: Double, gradient: [S])) throws -> Double {
         precondition(training == .both, "documentStep: the document encoder is frozen (training = .queryOnly)")
         let batch = try BertBatch(documents, vocabSize: document.config.vocabSize,

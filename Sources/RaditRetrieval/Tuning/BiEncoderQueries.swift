@@ -11,15 +11,20 @@ public final class BiEncoderQueries: QueryEncoder {
     public let queries: SentenceEncoder<Float>
     /// Text → document encoder (frozen unless the bi-encoder trains both sides).
     public let documents: SentenceEncoder<Float>
-    public var adamW = AdamWConfig()
-    public var clipNorm: Double? = 1.0
+    /// R-ft's AdamW settings and gradient-norm clip (nil: none): the run config's
+    /// `train.retriever_*` values, never defaults of this type's own.
+    public var adamW: AdamWConfig
+    public var clipNorm: Double?
     /// Queries and dL/dE added by `backward` since the last `step`.
     var pendingQueries: [[Int]] = []
     var pendingGradient: [Float] = []
 
-    /// Copies `base`'s encoder into the two sides (query side training `queryTrainable`).
-    public init(base: SentenceEncoder<Float>, training: BiEncoderTraining = .queryOnly,
-                queryTrainable: BertTrainable = .all) {
+    /// Copies `base`'s encoder into the two sides (query side training `queryTrainable`),
+    /// stepping the query side with `optimizer`, clipped to `clipNorm`.
+    public init(base: SentenceEncoder<Float>, training: BiEncoderTraining, queryTrainable: BertTrainable,
+                optimizer: AdamWConfig, clipNorm: Double?) {
+        adamW = optimizer
+        self.clipNorm = clipNorm
         biEncoder = BiEncoder(base: base.encoder, training: training, queryTrainable: queryTrainable)
         queries = base.with(encoder: biEncoder.query)
         documents = base.with(encoder: biEncoder.document)

@@ -9,7 +9,7 @@ import RaditText
 /// `LlamaModel` as the engine's LM: batched `log p(y | prompt)` (AnswerScorer), RA-IT
 /// steps (LMTrainer, AdamW on whatever the arena trains: LoRA or full), greedy answers
 /// (AnswerGenerator) and checkpoints of the trainable tensors.
-public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable {
+public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable, TokenBudget {
     public let model: LlamaModel<Float>
     public let codec: TextCodec
     /// Identifies the base weights (e.g. the model file and its size); part of every cache key.
@@ -103,6 +103,10 @@ public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable {
     func answerIDs(_ completion: String) -> [Int] {
         let text = chatTemplate == nil ? completion : String(completion.drop(while: { $0 == " " }))
         return codec.encode(text, special: false) + [endOfAnswerToken].compactMap { $0 }
+    }
+
+    public func tokenCounts(_ pair: PromptAnswer) -> (prompt: Int, answer: Int) {
+        (promptIDs(pair.prompt).count, answerIDs(pair.answer).count)
     }
 
     /// Prompt and answer ids, the prompt cut from the left to fit `maxLength`.
