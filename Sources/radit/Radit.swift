@@ -27,6 +27,7 @@ struct Radit: ParsableCommand {
             Serve.self,
             Table.self,
             Export.self,
+            Finetune.self,
         ]
     )
 
