@@ -25,21 +25,17 @@ final class ServeRunTests: XCTestCase {
         return dir
     }
 
+    /// POSTs JSON with Radit's own HTTP client (no retries); any status comes back.
     func post(_ url: String, _ body: String) throws -> (status: Int, json: Any?) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        final class Box: @unchecked Sendable { var value: (Int, Data)? }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { data, response, _ in
-            box.value = ((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())
-            done.signal()
-        }.resume()
-        done.wait()
-        let (status, data) = try XCTUnwrap(box.value)
-        return (status, try? JSONSerialization.jsonObject(with: data))
+        let client = HTTPClient(config: HTTPClientConfig(retry: .none))
+        let request = HTTPRequest(method: .post, url: url, headers: [HTTPHeader("Content-Type", "application/json")],
+                                  body: Data(body.utf8))
+        do {
+            let r = try client.send(request)
+            return (r.status, try? JSONSerialization.jsonObject(with: r.body))
+        } catch let RemoteError.http(status, _, _, excerpt, _) {
+            return (status, try? JSONSerialization.jsonObject(with: Data(excerpt.utf8)))
+        }
     }
 
     func testServesTheTunedLMAndRetriever() throws {

@@ -16,52 +16,13 @@ import XCTest
 /// through `radit serve` with the tiny LM standing in for the teacher (its answers rarely
 /// validate: the counts add up and whatever is kept validates).
 final class TeacherGenerationTests: XCTestCase {
-    /// A teacher with known behaviour. Questions: per chunk, an evaluation question (to be
-    /// dropped), one question unique to the chunk, one repeated by every chunk, and a line
-    /// that is no question. Answers: quote the first line of the context verbatim; a
-    /// question whose byte sum is divisible by 5 always gets an invented quote (dropped),
-    /// one divisible by 3 gets no answer tag on its first attempt (retried, then kept).
-    static func fakeTeacher(_ request: RecordedRequest, _ index: Int) -> FaultReply {
-        guard request.path == "/v1/chat/completions",
-              let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any],
-              let messages = body["messages"] as? [[String: Any]], messages.count == 2,
-              let system = messages[0]["content"] as? String, let user = messages[1]["content"] as? String else {
-            return .json(#"{"error": {"message": "unexpected request", "type": "invalid_request_error"}}"#, status: 400)
-        }
-        let reply: String
-        if system.contains("synthetic question-answer pair generator") {
-            reply = "1. What is the capital of Quon?\n2) Which facts does passage \(SHA256.hex(user).prefix(8)) state?\n- Is this a repeated question?\nnot a question at all\n"
-        } else {
-            let question = user.components(separatedBy: "\n").first!.replacingOccurrences(of: "Question: ", with: "")
-            let context = user.components(separatedBy: "Context: ")[1].components(separatedBy: "\n\nAnswer this question")[0]
-            let line = context.split(separator: "\n").first.map { String($0.prefix(60)) } ?? ""
-            let h = Self.hash(question)
-            if h % 5 == 0 {
-                reply = "##Reason: ##begin_quote## words that no document holds ##end_quote## <ANSWER>: nothing"
-            } else if h % 3 == 0 && body["seed"] == nil {
-                reply = "##Reason: ##begin_quote## \(line) ##end_quote## so it is clear."
-            } else {
-                reply = "##Reason: the context says ##begin_quote## \(line) ##end_quote##. <ANSWER>: \(line.split(separator: " ").last ?? "x")"
-            }
-        }
-        let response: [String: Any] = [
-            "id": "chatcmpl-\(index)", "object": "chat.completion", "created": 0, "model": "fake-teacher",
-            "choices": [["index": 0, "message": ["role": "assistant", "content": reply], "finish_reason": "stop"]],
-            "usage": ["prompt_tokens": user.count / 4, "completion_tokens": reply.count / 4, "total_tokens": (user.count + reply.count) / 4],
-        ]
-        return .respond(status: 200, headers: [("Content-Type", "application/json")],
-                        body: try! JSONSerialization.data(withJSONObject: response))
-    }
-
-    static func hash(_ s: String) -> Int { s.utf8.reduce(0) { $0 + Int($1) } }
-
     func teacher(_ base: String, cache: URL, concurrency: Int = 2) -> TeacherSettings {
         TeacherSettings(baseURL: base, model: "fake-teacher", apiKeyEnvironment: "", timeout: 30, maxConcurrency: concurrency,
                         maxAttempts: 1, maxTokens: 64, promptPrice: 2.5, completionPrice: 10, cache: cache)
     }
 
     func testQuestionsThenRaftFromAFakeTeacherOverAPDFFolder() throws {
-        let server = try FaultServer(lifetime: 300, script: Self.fakeTeacher)
+        let server = try FaultServer(lifetime: 300, script: { fakeTeacher($0, $1) })
         defer { server.stop() }
         let dir = Fixtures.temporaryDirectory("teacher-fake")
         let corpusFolder = Fixtures.file("folder_corpus")  // .html, .md and a .pdf
@@ -78,11 +39,11 @@ final class TeacherGenerationTests: XCTestCase {
         job.excludeData = evaluation.path
         job.excludeSplit = .test
         job.environment = [:]
-        // Stopped after the first batch (4 chunks at concurrency 1): nothing is written, the
+        // Stopped after the first batch (2 chunks at concurrency 1): nothing is written, the
         // replies are cached.
         XCTAssertThrowsError(try job.run(progress: { _ in .stop })) { XCTAssertEqual($0 as? TeacherStop, .stopped) }
         let first = server.requests.count
-        XCTAssertEqual(first, min(4, chunks))
+        XCTAssertEqual(first, 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("queries.jsonl").path))
         let report = try job.run()
         XCTAssertEqual(server.requests.count, chunks, "the resumed run asks only the chunks never answered")
@@ -92,7 +53,11 @@ final class TeacherGenerationTests: XCTestCase {
         XCTAssertEqual(report.droppedEvaluation, chunks)
         XCTAssertEqual(report.droppedDuplicate, chunks - 1)
         XCTAssertEqual(report.shortReplies, 0)
-        XCTAssertGreaterThan(report.teacher.estimatedCost, 0)
+        // The cost counts the tokens of what this run sent (2.5 and 10 per million).
+        XCTAssertGreaterThan(report.teacher.usage.promptTokens, 0)
+        XCTAssertEqual(report.teacher.estimatedCost,
+                       (2.5 * Double(report.teacher.usage.promptTokens) + 10 * Double(report.teacher.usage.completionTokens)) / 1e6,
+                       accuracy: 1e-12)
 
         // The folder is a BEIR dataset of the generated questions, each judged on its chunk.
         let generated = try DatasetReader.read(out.path, options: ReadOptions(split: "train", requireQuestions: true))
@@ -109,10 +74,11 @@ final class TeacherGenerationTests: XCTestCase {
         let before = server.requests.count
         let r = try raft.run()
         let questions = generated.queries.examples.map(\.question)
-        let dropped = questions.filter { Self.hash($0) % 5 == 0 }.count
-        let lateTag = questions.filter { Self.hash($0) % 5 != 0 && Self.hash($0) % 3 == 0 }.count
+        let dropped = questions.filter { fakeTeacherHash($0) % 5 == 0 }.count
+        let lateTag = questions.filter { fakeTeacherHash($0) % 5 != 0 && fakeTeacherHash($0) % 3 == 0 }.count
         let t = try XCTUnwrap(r.teacher)
         XCTAssertEqual(t.kept, questions.count - dropped)
+        XCTAssertGreaterThan(t.estimatedCost, 0)
         XCTAssertEqual(t.dropped, dropped > 0 ? ["quote_not_in_documents": dropped] : [:])
         XCTAssertEqual(t.retried, 2 * dropped + lateTag)
         XCTAssertEqual(server.requests.count - before, questions.count + 2 * dropped + lateTag)
@@ -194,10 +160,49 @@ final class TeacherGenerationTests: XCTestCase {
         let (kept, dropped) = try attempt()
         XCTAssertEqual(kept + dropped, questions, "every question is kept or dropped with a reason")
         let sent = server.requestsReceived
-        XCTAssertGreaterThanOrEqual(sent, questions)
-        XCTAssertLessThanOrEqual(sent, 2 * questions)
+        XCTAssertGreaterThan(sent, 0)
+        XCTAssertLessThanOrEqual(sent, 2 * questions, "at most one retry per question")
         let (kept2, dropped2) = try attempt()
         XCTAssertEqual([kept2, dropped2], [kept, dropped])
         XCTAssertEqual(server.requestsReceived, sent, "the rerun is answered from the request cache")
     }
 }
+
+/// A teacher with known behaviour. Questions: per chunk, an evaluation question (to be
+/// dropped), one question unique to the chunk, one repeated by every chunk, and a line
+/// that is no question. Answers: quote the first line of the context verbatim; a
+/// question whose byte sum is divisible by 5 always gets an invented quote (dropped),
+/// one divisible by 3 gets no answer tag on its first attempt (retried, then kept).
+func fakeTeacher(_ request: RecordedRequest, _ index: Int) -> FaultReply {
+    guard request.path == "/v1/chat/completions",
+          let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any],
+          let messages = body["messages"] as? [[String: Any]], messages.count == 2,
+          let system = messages[0]["content"] as? String, let user = messages[1]["content"] as? String else {
+        return .json(#"{"error": {"message": "unexpected request", "type": "invalid_request_error"}}"#, status: 400)
+    }
+    let reply: String
+    if system.contains("synthetic question-answer pair generator") {
+        reply = "1. What is the capital of Quon?\n2) Which facts does passage \(SHA256.hex(user).prefix(8)) state?\n- Is this a repeated question?\nnot a question at all\n"
+    } else {
+        let question = user.components(separatedBy: "\n").first!.replacingOccurrences(of: "Question: ", with: "")
+        let context = user.components(separatedBy: "Context: ")[1].components(separatedBy: "\n\nAnswer this question")[0]
+        let line = context.split(separator: "\n").first.map { String($0.prefix(60)) } ?? ""
+        let h = fakeTeacherHash(question)
+        if h % 5 == 0 {
+            reply = "##Reason: ##begin_quote## words that no document holds ##end_quote## <ANSWER>: nothing"
+        } else if h % 3 == 0 && body["seed"] == nil {
+            reply = "##Reason: ##begin_quote## \(line) ##end_quote## so it is clear."
+        } else {
+            reply = "##Reason: the context says ##begin_quote## \(line) ##end_quote##. <ANSWER>: \(line.split(separator: " ").last ?? "x")"
+        }
+    }
+    let response: [String: Any] = [
+        "id": "chatcmpl-\(index)", "object": "chat.completion", "created": 0, "model": "fake-teacher",
+        "choices": [["index": 0, "message": ["role": "assistant", "content": reply], "finish_reason": "stop"]],
+        "usage": ["prompt_tokens": user.count / 4, "completion_tokens": reply.count / 4, "total_tokens": (user.count + reply.count) / 4],
+    ]
+    return .respond(status: 200, headers: [("Content-Type", "application/json")],
+                    body: try! JSONSerialization.data(withJSONObject: response))
+}
+
+func fakeTeacherHash(_ s: String) -> Int { s.utf8.reduce(0) { $0 + Int($1) } }

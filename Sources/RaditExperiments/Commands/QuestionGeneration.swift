@@ -57,7 +57,7 @@ public struct QuestionGeneration {
         var seen = Set<String>()
         var queries: [String] = []
         var qrels = ["query-id\tcorpus-id\tscore"]
-        let batch = max(1, teacher.maxConcurrency * 4)
+        let batch = max(1, teacher.maxConcurrency * 2)
         var start = 0
         while start < corpus.count {
             let chunks = Array(corpus.chunks[start..<min(corpus.count, start + batch)])

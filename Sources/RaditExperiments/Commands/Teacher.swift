@@ -175,7 +175,7 @@ struct TeacherAnswers {
         })
         var pending = examples.filter { !(gold[$0.id] ?? []).isEmpty }
         var lastReason: [String: String] = [:]
-        let batch = max(1, settings.maxConcurrency * 4)
+        let batch = max(1, settings.maxConcurrency * 2)
         var done = 0
         for attempt in 0..<max(1, attempts) where !pending.isEmpty {
             var next: [Example] = []

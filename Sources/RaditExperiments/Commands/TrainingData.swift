@@ -148,8 +148,8 @@ public struct RaftGeneration {
                                         supporting: input.supporting, teacher: teacher.map { "\($0.model) at \($0.baseURL)" },
                                         teacherAnswers: teacherAnswers, to: file, progress: progress)
         let instances = try JSONLines.read(file, as: RaftInstance.self)
-        let examples = instances.map { TrainingExample($0, system: system, split: input.exportSplit($0.questionID)) }
-        let notes = try input.export(examples, seed: seed, to: out, name: "raft")
+        let exported = instances.map { TrainingExample($0, system: system, split: input.exportSplit($0.questionID)) }
+        let notes = try input.export(exported, seed: seed, to: out, name: "raft")
         let unquoted = instances.filter { $0.oracleIncluded && RaftFormat.quotes(in: $0.cotAnswer).isEmpty }.count
         return GenerationReport(instances: instances.count, summary: summary, withOracle: instances.filter(\.oracleIncluded).count,
                                 unquoted: unquoted, notes: notes, teacher: teacherReport)
