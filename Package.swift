@@ -75,7 +75,7 @@ let package = Package(
         ]),
         .target(name: "RaditExperiments", dependencies: [
             "RaditTuning", "RaditRetrieval", "RaditEval", "RaditData", "RaditIndex", "RaditModels", "RaditStore",
-            "RaditServe", .product(name: "TOMLKit", package: "TOMLKit"),
+            "RaditServe", "RaditRemote", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // The CLI parses and renders: RaditExperiments, plus the read-only Store (inspect)
         // and Models (lm, models) pieces.
@@ -97,7 +97,8 @@ let package = Package(
         .testTarget(name: "RaditRetrievalTests",
                     dependencies: ["RaditRetrieval", "RaditExperiments", "RaditStore", "RaditTestSupport"]),
         .testTarget(name: "RaditEvalTests", dependencies: ["RaditEval", "RaditTestSupport"]),
-        .testTarget(name: "RaditTuningTests", dependencies: ["RaditTuning", "RaditExperiments", "RaditTestSupport"]),
+        .testTarget(name: "RaditTuningTests",
+                    dependencies: ["RaditTuning", "RaditExperiments", "RaditServe", "RaditRemote", "RaditModels", "RaditTestSupport"]),
         .testTarget(name: "RaditRemoteTests", dependencies: ["RaditRemote", "RaditTestSupport"]),
         .testTarget(name: "RaditServeTests", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditEval", "RaditTestSupport"]),
         .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),

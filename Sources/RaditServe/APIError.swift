@@ -23,7 +23,7 @@ struct APIError: Error, Equatable {
                                type: "rate_limit_error", code: "rate_limit_exceeded")
 
     static func notFound(_ method: String, _ path: String) -> APIError {
-        APIError(status: 404, message: "No route \(method) \(path); this server answers GET /v1/models, POST /v1/completions and POST /v1/chat/completions.",
+        APIError(status: 404, message: "No route \(method) \(path); this server answers GET /v1/models, POST /v1/completions, POST /v1/chat/completions and POST /retrieve.",
                  type: "invalid_request_error", code: "unknown_url")
     }
 

@@ -26,12 +26,15 @@ public final class OpenAIServer: @unchecked Sendable {
     public let config: ServeConfig
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
+    private let requestIds: Counter
 
-    /// Binds and starts answering; returns once the socket listens.
-    public init(bundle: LlamaBundle, config: ServeConfig) throws {
+    /// Binds and starts answering; returns once the socket listens. `search` serves
+    /// `POST /retrieve` (it runs on the model's worker, one request at a time).
+    public init(bundle: LlamaBundle, config: ServeConfig, search: (any DocumentSearch)? = nil) throws {
         self.config = config
-        let service = OpenAIService(bundle: bundle, config: config)
+        let service = OpenAIService(bundle: bundle, config: config, search: search)
         let requestIds = Counter()
+        self.requestIds = requestIds
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, config.networkThreads))
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 1024)
@@ -55,6 +58,9 @@ public final class OpenAIServer: @unchecked Sendable {
 
     /// The base URL clients use (`http://127.0.0.1:PORT/v1`).
     public var baseURL: String { "http://\(config.host):\(port)/v1" }
+
+    /// HTTP requests received so far (each answered, whatever its status).
+    public var requestsReceived: Int { requestIds.count }
 
     /// Blocks until the server is shut down.
     public func wait() throws { try channel.closeFuture.wait() }

@@ -22,9 +22,14 @@ final class OpenAIService: Sendable {
     let tokenizer: Tokenizer
     let created = Int(Date().timeIntervalSince1970)
     private let counter = Counter()
+    /// What `POST /retrieve` searches (nil: the endpoint answers 404). Used only on the worker.
+    nonisolated(unsafe) let search: (any DocumentSearch)?
+    let searchCount: Int
 
-    init(bundle: LlamaBundle, config: ServeConfig) {
+    init(bundle: LlamaBundle, config: ServeConfig, search: (any DocumentSearch)? = nil) {
         self.config = config
+        self.search = search
+        searchCount = search?.count ?? 0
         tokenizer = bundle.tokenizer
         worker = ModelWorker(bundle: bundle, capacity: config.queueCapacity)
         facts = worker.facts()
@@ -46,7 +51,9 @@ final class OpenAIService: Sendable {
                 try completions(try decode(CompletionRequest.self, body), sink: sink)
             case ("POST", "/v1/chat/completions"):
                 try chat(try decode(ChatCompletionRequest.self, body), sink: sink)
-            case (_, "/v1/models"), (_, "/v1/completions"), (_, "/v1/chat/completions"), (_, "/health"):
+            case ("POST", "/retrieve"):
+                try retrieve(try decode(RetrieveRequest.self, body), sink: sink)
+            case (_, "/v1/models"), (_, "/v1/completions"), (_, "/v1/chat/completions"), (_, "/health"), (_, "/retrieve"):
                 throw APIError(status: 405, message: "Method \(method) is not allowed on \(path).", type: "invalid_request_error")
             default:
                 throw APIError.notFound(method, path)
@@ -169,6 +176,34 @@ final class OpenAIService: Sendable {
         }
     }
 
+    // MARK: /retrieve
+
+    private func retrieve(_ r: RetrieveRequest, sink: any ResponseSink) throws {
+        guard search != nil else {
+            throw APIError(status: 404, message: "This server has no retriever: start `radit serve` with a run folder, or with --retriever and --corpus.",
+                           type: "invalid_request_error", code: "no_retriever")
+        }
+        guard !r.queries.isEmpty, r.queries.count <= retrieveMaxQueries else {
+            throw APIError.invalid("`queries` must hold 1 to \(retrieveMaxQueries) queries, got \(r.queries.count).", param: "queries")
+        }
+        if let i = r.queries.firstIndex(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+            throw APIError.invalid("`queries[\(i)]` is empty.", param: "queries[\(i)]")
+        }
+        let k = r.topk ?? config.defaultTopK
+        guard k >= 1, k <= searchCount else {
+            throw APIError.invalid("`topk` must be between 1 and \(searchCount) (the documents served), got \(k).", param: "topk")
+        }
+        let scores = r.returnScores ?? true
+        try admit(sink) { [self] _ in
+            let hits = try search!.retrieve(r.queries, k: k)
+            if scores {
+                try json(sink, RetrieveResponse(result: hits.map { $0.map { ScoredDocument(document: $0.document, score: $0.score) } }))
+            } else {
+                try json(sink, RetrieveResponse(result: hits.map { $0.map(\.document) }))
+            }
+        }
+    }
+
     // MARK: Shared
 
     private func checkModel(_ name: String) throws {
@@ -227,4 +262,5 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
     func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return value }
 }

@@ -14,10 +14,13 @@ public struct ServeConfig: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// Event-loop threads for HTTP parsing (the model itself runs on one serial queue).
     public var networkThreads: Int
+    /// `topk` of a `POST /retrieve` that gives none (Search-R1's default retrieval top-k).
+    public var defaultTopK: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, modelName: String, queueCapacity: Int = 256,
-                defaultChatMaxTokens: Int = 256, maxBodyBytes: Int = 8 << 20, networkThreads: Int = 1) {
+                defaultChatMaxTokens: Int = 256, maxBodyBytes: Int = 8 << 20, networkThreads: Int = 1, defaultTopK: Int = 3) {
         self.host = host; self.port = port; self.modelName = modelName; self.queueCapacity = queueCapacity
         self.defaultChatMaxTokens = defaultChatMaxTokens; self.maxBodyBytes = maxBodyBytes; self.networkThreads = networkThreads
+        self.defaultTopK = defaultTopK
     }
 }

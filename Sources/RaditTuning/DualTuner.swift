@@ -67,7 +67,7 @@ public struct StepMetrics: Sendable, Equatable {
     public var retrieverLearningRate: Double?
     /// LM tokens processed by the LM-ft step.
     public var lmTokens = 0
-    /// Pairs the LM scored (cache misses) for R-ft this step.
+    /// Pairs the target scorer scored (cache misses) for R-ft this step.
     public var scoredPairs = 0
     /// Share of this step's queries whose LSR target was flat and so dropped from R-ft
     /// (`RetrieverObjective.isFlatTarget`); nil when no R-ft step ran.
@@ -123,14 +123,19 @@ public final class DualTuner {
     public let train: [Example]
     /// Gold chunk positions of each training example (`Corpus.goldPositions`).
     let trainGold: [[Int]]
+    /// The LM's own scores (inference, and the R-ft targets unless `targetScorer` is another).
     public let scorer: CachedScorer
+    /// Scores the R-ft targets: `scorer`, or a fixed other model (a remote server) with its
+    /// own cache.
+    public let targetScorer: CachedScorer
     /// RAFT instances per training example (when `options.lmSource == .raft`).
     public let raftInstances: [[PromptAnswer]]
     public var state: TuningState
 
     public init(options: TuningOptions, lm: LMTrainer, encoder: QueryEncoder, index: any VectorIndex,
                 corpus: Corpus, train: [Example], template: PromptFormat,
-                cache: ScoreCache = ScoreCache(), raftInstances: [[PromptAnswer]] = []) throws {
+                cache: ScoreCache = ScoreCache(), raftInstances: [[PromptAnswer]] = [],
+                targetScorer: AnswerScorer? = nil, targetCache: ScoreCache = ScoreCache()) throws {
         guard !train.isEmpty else { throw TuningError.emptyTrainingSet }
         guard options.lmTopK <= options.candidates else {
             throw TuningError.invalidOption(option: "lmTopK", reason: "k = \(options.lmTopK) exceeds the K = \(options.candidates) candidates; LM-ft instances come from the top-K")
@@ -150,6 +155,7 @@ public final class DualTuner {
         trainGold = train.map(corpus.goldPositions)
         self.raftInstances = raftInstances
         scorer = CachedScorer(scorer: lm, template: template, cache: cache)
+        self.targetScorer = targetScorer.map { CachedScorer(scorer: $0, template: template, cache: targetCache) } ?? scorer
         state = TuningState(seed: options.seed)
     }
 
@@ -196,13 +202,13 @@ public final class DualTuner {
         return (0..<r.queryCount).map(r.row)
     }
 
-    /// LM scores of (example, chunk) pairs through the cache: (B, K).
+    /// R-ft target scores of (example, chunk) pairs through the cache: (B, K).
     func scorePairs(_ examples: [Example], _ ids: [[Int]]) throws -> [[AnswerLogProb]] {
         var requests: [ScoringRequest] = []
         for (b, e) in examples.enumerated() {
             for id in ids[b] { requests.append(ScoringRequest(question: e.question, answer: e.target, chunk: scorer.template.chunkText(corpus[id]))) }
         }
-        let flat = try scorer.score(requests)
+        let flat = try targetScorer.score(requests)
         var out: [[AnswerLogProb]] = []
         var i = 0
         for b in examples.indices {
@@ -230,12 +236,12 @@ public final class DualTuner {
             searched = try search(q)
         }
         if doR {
-            let before = scorer.counts.scored
+            let before = targetScorer.counts.scored
             let lr = options.retrieverRate.lr(step: local)
             (m.retrieverLoss, m.lsrFlatShare) = try retrieverStep(batchIndex: batchIndex, batch: batch, queries: q,
                                                                   searched: searched, learningRate: lr)
             m.retrieverLearningRate = lr
-            m.scoredPairs = scorer.counts.scored - before
+            m.scoredPairs = targetScorer.counts.scored - before
         }
         if doLM {
             let lr = options.lmRate.lr(step: local)

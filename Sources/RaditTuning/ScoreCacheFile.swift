@@ -28,4 +28,11 @@ public enum ScoreCacheFile {
         for i in keys.indices { entries[ScoreKey(hex: keys[i])] = AnswerLogProb(sum: logp[i], tokens: Int(tokens[i])) }
         return ScoreCache(entries: entries)
     }
+
+    /// Writes `cache` together with the entries already in `url` that it lacks (a cache
+    /// shared by several runs), atomically; `cache` gains those entries.
+    public static func merge(_ cache: ScoreCache, into url: URL) throws {
+        for (key, value) in try read(url).entries where cache[key] == nil { cache.insert(value, for: key) }
+        try write(cache, to: url)
+    }
 }

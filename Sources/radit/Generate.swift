@@ -4,5 +4,5 @@ import ArgumentParser
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate data: the SynthKB benchmark and RAFT / RA-IT training instances.",
-        subcommands: [GenerateSynthKB.self, GenerateRaft.self, GenerateRAIT.self])
+        subcommands: [GenerateSynthKB.self, GenerateQuestions.self, GenerateRaft.self, GenerateRAIT.self])
 }

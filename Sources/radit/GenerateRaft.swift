@@ -6,6 +6,14 @@ extension DistractorSourceKind: ExpressibleByArgument {}
 extension RaftNoOracleAnswer: ExpressibleByArgument {}
 extension GenerationSplit: ExpressibleByArgument {}
 
+/// Who writes the CoT answers of `generate raft`.
+enum RaftTeacher: String, ExpressibleByArgument, CaseIterable {
+    /// RAFT's format filled from the supporting sentence (SynthKB, HotpotQA, answer spans).
+    case template
+    /// A teacher LM over the OpenAI API, every answer validated.
+    case remote
+}
+
 /// `radit generate raft`: RAFT training instances plus chat and prompt–completion exports.
 struct GenerateRaft: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +35,11 @@ struct GenerateRaft: ParsableCommand {
     @Option(help: "Seed; with the same data and options the output is byte-identical.") var seed: UInt64 = 0
     @Option(help: "Output folder.") var out: String
     @OptionGroup(title: "Encoder for --source dense") var encoder: EncoderOptions
+    @Option(help: "Who writes the CoT answers: template (from the supporting sentence) or remote (a teacher LM; needs --teacher-url and --teacher-model).")
+    var teacher: RaftTeacher = .template
+    @Option(help: "Teacher answers per question: the first, then retries of one that failed validation (quotes verbatim in a gold document, <ANSWER>: present).")
+    var teacherAttempts = 3
+    @OptionGroup(title: "Teacher (--teacher remote)") var teacherOptions: TeacherOptions
     @Option(help: "System message of the chat export (empty: none).")
     var system: String = "Answer the question using the documents. Quote the evidence, then give the final answer after <ANSWER>:."
 
@@ -40,11 +53,19 @@ struct GenerateRaft: ParsableCommand {
         job.modelsDir = encoder.modelsDirectory
         job.system = system.isEmpty ? nil : system
         job.noOracleAnswer = noOracleAnswer
-        let r = try job.run(progress: progress.handle)
+        if teacher == .remote {
+            job.teacher = try teacherOptions.settings(out: out)
+            job.teacherAttempts = teacherAttempts
+        } else if teacherOptions.teacherURL != nil || teacherOptions.teacherModel != nil {
+            throw ValidationError("--teacher-url/--teacher-model are used only with --teacher remote")
+        }
+        StopSignals.install()
+        let r = try job.run(progress: StopSignals.wrap(progress.handle))
         progress.finish()
         print("RAFT: \(r.instances) instances (\(r.summary.written) new, \(r.summary.alreadyPresent) resumed, "
               + "\(r.summary.skipped) questions skipped), oracle in \(r.withOracle) (\(r.unquoted) without a quote), "
               + "P=\(p), n=\(distractors), source=\(source.rawValue), no-oracle answer=\(noOracleAnswer.rawValue), seed=\(seed) → \(out)")
         for n in r.notes { print("  " + n) }
+        if let t = r.teacher { print("  " + t.summary) }
     }
 }

@@ -28,6 +28,7 @@ struct Radit: ParsableCommand {
             Serve.self,
             Table.self,
             Export.self,
+            Finetune.self,
         ]
     )
 

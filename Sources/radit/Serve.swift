@@ -5,10 +5,25 @@ import RaditExperiments
 /// `radit serve MODEL`: the OpenAI-compatible API over a native model, on loopback.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve a Llama-family model with the OpenAI-compatible API (models, completions with logprobs/echo, chat completions with streaming).")
+        abstract: "Serve a Llama-family model or a run's tuned LM with the OpenAI-compatible API (models, completions with logprobs/echo, chat completions with streaming), and POST /retrieve.",
+        discussion: """
+        A run folder serves its best checkpoint's LM with LoRA merged (as `radit export --lm` \
+        writes it) and answers POST /retrieve ({"queries": [...], "topk": k} → documents with \
+        scores, as Search-R1/FlashRAG retrieval servers do) with the run's tuned retriever over \
+        its corpus. For a model file or folder, --retriever and --corpus serve a base encoder.
+        """)
 
-    @Argument(help: "A .gguf file or an HF folder (config.json, model.safetensors, tokenizer.json).")
+    @Argument(help: "A .gguf file, an HF folder (config.json, model.safetensors, tokenizer.json) or a run folder.")
     var modelOrRun: String
+
+    @Option(help: "Encoder for POST /retrieve (catalog name or folder), with --corpus; not with a run folder.")
+    var retriever: String?
+
+    @Option(help: "Corpus for POST /retrieve (any dataset or text/PDF folder the readers know), with --retriever.")
+    var corpus: String?
+
+    @Option(help: "Folder that holds catalog models.")
+    var modelsDir = "models"
 
     @Option(help: "Address to listen on (the server has no authentication: keep it on loopback).")
     var host = "127.0.0.1"
@@ -38,9 +53,15 @@ struct Serve: ParsableCommand {
         serving.name = name
         serving.queue = queue
         serving.maxChatTokens = maxChatTokens
-        let running = try serving.start()
+        serving.retriever = retriever
+        serving.corpus = corpus
+        serving.modelsDir = URL(fileURLWithPath: modelsDir)
+        let progress = ProgressRenderer()
+        let running = try serving.start(progress: progress.handle)
+        progress.finish()
+        let retrieve = running.documents > 0 ? ", POST \(running.rootURL)/retrieve over \(running.documents) documents" : ""
         // Unbuffered, so a script waiting for the URL sees it at once.
-        FileHandle.standardOutput.write(Data("radit serve: \(running.modelName) at \(running.baseURL) (queue \(queue)); Ctrl-C stops\n".utf8))
+        FileHandle.standardOutput.write(Data("radit serve: \(running.modelName) at \(running.baseURL) (queue \(queue))\(retrieve); Ctrl-C stops\n".utf8))
         try running.wait()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import RaditBase
 @testable import RaditRemote
+import RaditTestSupport
 import XCTest
 
 /// The HTTP client against a loopback server that misbehaves on purpose: each fault is

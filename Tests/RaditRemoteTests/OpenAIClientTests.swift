@@ -1,6 +1,7 @@
 import Foundation
 import RaditBase
 @testable import RaditRemote
+import RaditTestSupport
 import XCTest
 
 /// The OpenAI-compatible client against scripted loopback servers: what it sends, how it

@@ -40,33 +40,37 @@ public struct RaftBuilder {
     }
 
     /// All instances in question order; questions without an answer or without a gold
-    /// chunk in the corpus are skipped (counted by `write`).
+    /// chunk in the corpus are skipped (counted by `write`). `teacherAnswers` (question id
+    /// → a validated CoT answer written by a teacher LM) replaces the built CoT answer.
     public func build(_ examples: [Example], corpus: Corpus, source: DistractorSource,
-                      supporting: SupportingSentences = [:],
+                      supporting: SupportingSentences = [:], teacherAnswers: [String: String] = [:],
                       progress: ProgressHandler = silentProgress) throws -> [RaftInstance] {
         var out: [RaftInstance] = []
-        _ = try generate(examples, corpus: corpus, source: source, supporting: supporting,
+        _ = try generate(examples, corpus: corpus, source: source, supporting: supporting, teacherAnswers: teacherAnswers,
                          skip: { _ in false }, emit: { out.append($0) }, progress: progress)
         return out
     }
 
     /// Streams instances into `url` (JSON lines), resuming a partial file: instances
     /// already there are not rebuilt. The file is renamed into place when complete.
+    /// `teacher` names the model that wrote `teacherAnswers` (recorded with the settings,
+    /// so one file never mixes teacher-written and built answers).
     @discardableResult
     public func write(_ examples: [Example], corpus: Corpus, source: DistractorSource,
-                      supporting: SupportingSentences = [:], to url: URL,
-                      progress: ProgressHandler = silentProgress) throws -> GenerationSummary {
+                      supporting: SupportingSentences = [:], teacher: String? = nil, teacherAnswers: [String: String] = [:],
+                      to url: URL, progress: ProgressHandler = silentProgress) throws -> GenerationSummary {
         struct Settings: Encodable {
             var kind = "raft", p: Double, distractors: Int, distractor_source: DistractorSourceKind, seed: UInt64
             var no_oracle_answer: RaftNoOracleAnswer
+            var teacher: String?
         }
         let settings = try JSONLine.encode(Settings(p: oracleShare, distractors: distractors,
                                                     distractor_source: source.kind, seed: seed,
-                                                    no_oracle_answer: noOracleAnswer))
+                                                    no_oracle_answer: noOracleAnswer, teacher: teacher))
         var writer = try ResumableJSONLWriter(url: url, settings: settings)
         let existing = writer.writtenIDs
         var summary = try generate(examples, corpus: corpus, source: source, supporting: supporting,
-                                   skip: { existing.contains($0) },
+                                   teacherAnswers: teacherAnswers, skip: { existing.contains($0) },
                                    emit: { try writer.append(try JSONLine.encode($0), id: $0.id) },
                                    progress: progress)
         summary.alreadyPresent = existing.count
@@ -75,7 +79,7 @@ public struct RaftBuilder {
     }
 
     private func generate(_ examples: [Example], corpus: Corpus, source: DistractorSource,
-                          supporting: SupportingSentences, skip: (String) -> Bool,
+                          supporting: SupportingSentences, teacherAnswers: [String: String], skip: (String) -> Bool,
                           emit: (RaftInstance) throws -> Void, progress: ProgressHandler) throws -> GenerationSummary {
         var summary = GenerationSummary()
         var retriever: (any ChunkSearch)? = nil
@@ -90,7 +94,7 @@ public struct RaftBuilder {
             for (i, e) in todo.enumerated() {
                 if let instance = try instance(e, corpus: corpus, source: source.kind,
                                                hardNegatives: ranked?.row(i),
-                                               supporting: supporting[e.id]) {
+                                               supporting: supporting[e.id], teacherAnswer: teacherAnswers[e.id]) {
                     try emit(instance)
                     summary.written += 1
                 } else {
@@ -108,7 +112,7 @@ public struct RaftBuilder {
 
     /// One instance, or nil when the question has no answer or no gold chunk in the corpus.
     func instance(_ e: Example, corpus: Corpus, source: DistractorSourceKind, hardNegatives: [Int]?,
-                  supporting: [String]?) throws -> RaftInstance? {
+                  supporting: [String]?, teacherAnswer: String? = nil) throws -> RaftInstance? {
         guard let answer = e.answers.first else { return nil }
         let gold = e.gold.filter { $0.grade > 0 }.compactMap { corpus.position(of: $0.id) }
         guard !gold.isEmpty else { return nil }
@@ -145,7 +149,7 @@ public struct RaftBuilder {
         let quotes = candidates.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { q in !q.isEmpty && gold.contains { corpus[$0].text.contains(q) } }
         let cot = oracle || noOracleAnswer == .sameAnswer
-            ? RaftFormat.cotAnswer(answer: answer, quotes: quotes)
+            ? teacherAnswer ?? RaftFormat.cotAnswer(answer: answer, quotes: quotes)
             : RaftFormat.noneOfTheDocumentsAnswer(answer: answer)
         return RaftInstance(id: id, questionID: e.id, question: e.question, answer: answer,
                             goldIDs: gold.map { corpus[$0].id }, documents: documents, oracleIncluded: oracle,

@@ -57,4 +57,34 @@ public enum RaftFormat {
         }
         return out
     }
+
+    /// Checks a CoT answer written by a teacher: the `<ANSWER>:` tag with a non-empty
+    /// answer after it, at least one quote, and every quote verbatim in one of `documents`.
+    public static func check(_ cot: String, documents: [String]) -> RaftAnswerCheck {
+        guard let answer = extractAnswer(cot), !answer.isEmpty else { return .missingAnswerTag }
+        let quotes = quotes(in: cot)
+        guard !quotes.isEmpty else { return .noQuote }
+        if let q = quotes.first(where: { q in q.isEmpty || !documents.contains { $0.contains(q) } }) {
+            return .quoteNotInDocuments(q)
+        }
+        return .valid(answer: answer)
+    }
+}
+
+/// The verdict on a teacher's CoT answer (`RaftFormat.check`).
+public enum RaftAnswerCheck: Equatable, Sendable {
+    case valid(answer: String)
+    case missingAnswerTag
+    case noQuote
+    case quoteNotInDocuments(String)
+
+    /// A short reason for counts (`valid` for a kept answer).
+    public var reason: String {
+        switch self {
+        case .valid: return "valid"
+        case .missingAnswerTag: return "no_answer_tag"
+        case .noQuote: return "no_quote"
+        case .quoteNotInDocuments: return "quote_not_in_documents"
+        }
+    }
 }

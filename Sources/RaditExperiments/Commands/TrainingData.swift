@@ -77,6 +77,8 @@ public struct GenerationReport: Sendable, Equatable {
     public var unquoted: Int = 0
     /// Export split counts and why a split is empty, one line each.
     public var notes: [String] = []
+    /// The teacher's requests, tokens, cost and validation counts (`--teacher remote`).
+    public var teacher: TeacherReport?
 }
 
 /// `radit generate raft`: RAFT instances (`raft.jsonl`, resumable) plus chat and
@@ -96,6 +98,12 @@ public struct RaftGeneration {
     public var system: String?
     /// Target of instances without the oracle (RAFT's default: the oracle's CoT answer).
     public var noOracleAnswer: RaftNoOracleAnswer = .sameAnswer
+    /// A teacher LM writes the CoT answers (RAFT's recipe) instead of the template built
+    /// from the supporting sentence; questions without a validated answer are dropped.
+    public var teacher: TeacherSettings?
+    /// Teacher answers per question: the first, then retries of one that failed validation.
+    public var teacherAttempts = 3
+    public var environment = ProcessInfo.processInfo.environment
 
     public init(data: String, p: Double, distractors: Int, source: DistractorSourceKind, out: URL) {
         self.data = data
@@ -118,14 +126,33 @@ public struct RaftGeneration {
             distractorSource = .retrieved(try DenseRetriever(corpus: corpus, documents: encoder, progress: progress), kind: .dense)
         }
         let file = out.appendingPathComponent("raft.jsonl")
-        let summary = try builder.write(input.dataset.queries.examples, corpus: corpus, source: distractorSource,
-                                        supporting: input.supporting, to: file, progress: progress)
+        var examples = input.dataset.queries.examples
+        var teacherAnswers: [String: String] = [:]
+        var teacherReport: TeacherReport?
+        if let teacher {
+            let chat = try teacher.open(environment: environment)
+            let (cot, report) = try TeacherAnswers(settings: teacher, attempts: teacherAttempts)
+                .answer(examples, corpus: corpus, chat: chat, progress: progress)
+            guard !cot.isEmpty else { throw TeacherError.noValidAnswers(questions: examples.count, dropped: report.dropped) }
+            // Kept questions only; a question without a reference answer takes the teacher's.
+            examples = examples.compactMap { e in
+                guard let c = cot[e.id], let answer = RaftFormat.extractAnswer(c) else { return nil }
+                var e = e
+                if e.answers.isEmpty { e.answers = [answer] }
+                return e
+            }
+            teacherAnswers = cot
+            teacherReport = report
+        }
+        let summary = try builder.write(examples, corpus: corpus, source: distractorSource,
+                                        supporting: input.supporting, teacher: teacher.map { "\($0.model) at \($0.baseURL)" },
+                                        teacherAnswers: teacherAnswers, to: file, progress: progress)
         let instances = try JSONLines.read(file, as: RaftInstance.self)
-        let examples = instances.map { TrainingExample($0, system: system, split: input.exportSplit($0.questionID)) }
-        let notes = try input.export(examples, seed: seed, to: out, name: "raft")
+        let exported = instances.map { TrainingExample($0, system: system, split: input.exportSplit($0.questionID)) }
+        let notes = try input.export(exported, seed: seed, to: out, name: "raft")
         let unquoted = instances.filter { $0.oracleIncluded && RaftFormat.quotes(in: $0.cotAnswer).isEmpty }.count
         return GenerationReport(instances: instances.count, summary: summary, withOracle: instances.filter(\.oracleIncluded).count,
-                                unquoted: unquoted, notes: notes)
+                                unquoted: unquoted, notes: notes, teacher: teacherReport)
     }
 }
 

@@ -200,6 +200,9 @@ public enum ConfigSchema {
               basis: "deviates from RA-DIT Eq. 5 as written (KL(p_R‖p_LSR), set by train.recipe = \"ra-dit\"): the default follows the REPLUG and Atlas code's soft-target cross-entropy"),
         .init(key: "train.score_mode", type: choices(LSRScoreMode.self), defaultValue: .string("prob"), help: "LM preference g",
               basis: "RA-DIT Eq. 4 and REPLUG: p_LM(y|c∘x) as a raw probability"),
+        .init(key: "train.lsr_scorer", type: choices(LSRScorer.self), defaultValue: .string("lm"),
+              help: "who scores log p(y | c ∘ x) for the R-ft targets: the run's own LM (as it trains), or the fixed model on the [remote] server (completions with echo + logprobs; scores kept by content in <runs folder>/.cache/remote-scores.h5, so a rerun never asks twice); inference always uses the run's LM",
+              basis: "RA-DIT scores with the LM being tuned (`lm`); `remote` is Radit's option for a borrowed server"),
         .init(key: "train.retriever_temperature", type: .double, defaultValue: .double(0.1), help: "τ_R in p_R = softmax(s / τ_R)",
               basis: "Radit's choice: RA-DIT's p_R is a softmax of DRAGON+'s unnormalised inner products; normalised MiniLM embeddings need τ_R < 1 to separate chunks"),
         .init(key: "train.lm_temperature", type: .double, defaultValue: .double(0.1), help: "τ_LM in p_LSR = softmax(g / τ_LM)",
@@ -285,14 +288,21 @@ public enum ConfigSchema {
               help: "also evaluate the base LM / base retriever pairs and print the RA-DIT Table 6 layout (on test when the data has a test split, else on dev)",
               basis: "RA-DIT Table 6 layout"),
         // [remote]
-        .init(key: "remote.base_url", type: .string, defaultValue: .string(""), help: "OpenAI-compatible server for LM scoring ('' = native)",
+        .init(key: "remote.base_url", type: .string, defaultValue: .string(""),
+              help: "OpenAI-compatible server (vLLM, llama.cpp server, `radit serve`, a hosted API) including the version path, e.g. http://127.0.0.1:8080/v1; used by train.lsr_scorer = \"remote\"",
               basis: "Radit's option"),
-        .init(key: "remote.model", type: .string, defaultValue: .string(""), help: "model name on the server",
-              basis: "Radit's option"),
-        .init(key: "remote.api_key_env", type: .string, defaultValue: .string("OPENAI_API_KEY"), help: "environment variable holding the key",
+        .init(key: "remote.model", type: .string, defaultValue: .string(""), help: "model name sent to the server", basis: "Radit's option"),
+        .init(key: "remote.api_key_env", type: .string, defaultValue: .string("OPENAI_API_KEY"),
+              help: "environment variable holding the API key (read only when a request is sent, never written anywhere); '' for a server without keys",
               basis: "the OpenAI client's convention"),
-        .init(key: "remote.timeout", type: .double, defaultValue: .double(60), help: "seconds per request",
+        .init(key: "remote.timeout", type: .double, defaultValue: .double(60), help: "seconds per request (the whole transfer)", basis: "Radit's choice"),
+        .init(key: "remote.max_concurrency", type: .int, defaultValue: .int(8), help: "requests in flight at once", basis: "Radit's choice"),
+        .init(key: "remote.max_attempts", type: .int, defaultValue: .int(5),
+              help: "attempts per request, the first included: 429, 5xx and transport errors are retried with exponential backoff and jitter, honouring Retry-After",
               basis: "Radit's choice"),
+        .init(key: "remote.end_of_answer", type: .string, defaultValue: .string(""),
+              help: "text of the server model's end-of-answer token (e.g. \"</s>\", \"<|im_end|>\"), appended to each answer it scores so remote scores include log p(end | c ∘ x, y) as native scores do (LM-ft trains that token); '' scores the answer alone",
+              basis: "native scores include the end token LM-ft trains (issue 12); '' when the server's token is unknown"),
     ]
 
     /// The presets of `train.recipe`: the value of each key a recipe governs, with its source.
@@ -336,11 +346,10 @@ public enum ConfigSchema {
     }
 
     /// Keys the schema reserves for features `radit run` does not drive yet (other index
-    /// kinds, tuning both encoders with index refresh, the remote LM). Setting one to a
-    /// non-default value is an error rather than silently ignored.
+    /// kinds, tuning both encoders with index refresh). Setting one to a non-default value
+    /// is an error rather than silently ignored.
     public static let notWired: Set<String> = [
         "index.kind", "index.refresh_every", "retriever.tune",
-        "remote.base_url", "remote.model", "remote.api_key_env", "remote.timeout",
     ]
 
     /// Keys that were renamed or removed, with what to write instead.

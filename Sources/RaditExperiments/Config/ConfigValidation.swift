@@ -1,6 +1,7 @@
 import Foundation
 import RaditModels
 import RaditData
+import RaditRetrieval
 import RaditTuning
 
 extension ExperimentConfig {
@@ -32,7 +33,7 @@ extension ExperimentConfig {
         }
         for key in ["train.batch_size", "train.candidates", "train.lm_top_k", "eval.top_k", "eval.max_tokens",
                     "retriever.max_length", "lm.max_length", "data.entities", "train.keep_checkpoints",
-                    "train.lm_micro_batch", "lm.scoring_batch"]
+                    "train.lm_micro_batch", "lm.scoring_batch", "remote.max_concurrency", "remote.max_attempts"]
         where int(key) < 1 {
             throw bad(key, "is \(int(key)); it must be ≥ 1")
         }
@@ -96,7 +97,7 @@ extension ExperimentConfig {
         for key in ["train.retriever_temperature", "train.lm_temperature", "eval.temperature"] where !(double(key) > 0) {
             throw bad(key, "is \(double(key)); a temperature must be > 0")
         }
-        for key in ["train.lm_lr", "train.retriever_lr", "remote.timeout"] where !(double(key) >= 0) {
+        for key in ["train.lm_lr", "train.retriever_lr"] where !(double(key) >= 0) {
             throw bad(key, "is \(double(key)); it must be ≥ 0")
         }
         if string("lm.finetune") == "lora" && int("lm.lora_rank") < 1 {
@@ -119,8 +120,41 @@ extension ExperimentConfig {
         if source != .synthkb && string("data.path").isEmpty {
             throw bad("data.path", "is empty; data.source = \"\(source.rawValue)\" reads its questions from data.path")
         }
+        try validateRemote()
         if !(0..<1).contains(double("lm.lora_dropout")) {
             throw bad("lm.lora_dropout", "is \(double("lm.lora_dropout")); use a probability in [0, 1)")
+        }
+    }
+
+    /// `[remote]` is used by what names it, and nothing names an unusable server.
+    func validateRemote() throws {
+        func bad(_ key: String, _ reason: String) -> ConfigError { .invalid(key: key, reason: reason) }
+        let remote = string("train.lsr_scorer") == LSRScorer.remote.rawValue
+        let url = string("remote.base_url")
+        if remote {
+            if url.isEmpty {
+                throw bad("remote.base_url", "is empty; train.lsr_scorer = \"remote\" scores with the OpenAI-compatible server at remote.base_url (e.g. http://127.0.0.1:8080/v1)")
+            }
+            if string("remote.model").isEmpty {
+                throw bad("remote.model", "is empty; name the model the server at \(url) serves (its /v1/models lists them)")
+            }
+            if string("train.schedule") == TuningSchedule.lmOnly.rawValue {
+                throw bad("train.lsr_scorer", "= \"remote\" but train.schedule = \"lm_only\" takes no R-ft step; use train.lsr_scorer = \"lm\"")
+            }
+            if string("train.loss") == RetrieverLossKind.contrastive.rawValue {
+                throw bad("train.lsr_scorer", "= \"remote\" but train.loss = \"contrastive\" uses no LM scores; use train.loss = \"lsr\" or train.lsr_scorer = \"lm\"")
+            }
+        } else {
+            // Nothing silent: a server that nothing uses is a mistake in the config.
+            for key in ["remote.base_url", "remote.model"] where !string(key).isEmpty {
+                throw bad(key, "is set but nothing in `radit run` uses it; set train.lsr_scorer = \"remote\" to score the R-ft targets on that server, or remove the key")
+            }
+        }
+        if !url.isEmpty && !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw bad("remote.base_url", "= \(url.debugDescription) is not an http:// or https:// URL")
+        }
+        if !(double("remote.timeout") > 0) {
+            throw bad("remote.timeout", "is \(double("remote.timeout")); a request needs a time limit > 0 seconds")
         }
     }
 
@@ -165,7 +199,7 @@ extension ExperimentConfig {
             let url = path("data.path", root: root)
             if !FileManager.default.fileExists(atPath: url.path) { throw ConfigError.missingFile(key: "data.path", path: url.path) }
         }
-        if string("remote.base_url").isEmpty && string("lm.model") != "tiny" {
+        if string("lm.model") != "tiny" {
             let lm = path("lm.model", root: root)
             if !FileManager.default.fileExists(atPath: lm.path) { throw ConfigError.missingFile(key: "lm.model", path: lm.path) }
         }

@@ -44,6 +44,14 @@ public enum LMFinetune: String, Sendable, CaseIterable {
     case full
 }
 
+/// Who scores `log p(y | c ∘ x)` for the R-ft targets (`train.lsr_scorer`).
+public enum LSRScorer: String, Sendable, CaseIterable {
+    /// The run's own LM, as it trains.
+    case lm
+    /// The fixed model on the `[remote]` OpenAI-compatible server.
+    case remote
+}
+
 /// A paper's recipe as a preset (`train.recipe`); its values live in `ConfigSchema.recipes`.
 public enum TrainingRecipe: String, Sendable, CaseIterable {
     /// No preset: every key the config does not set takes its schema default.
@@ -165,6 +173,7 @@ public struct TrainSettings: Sendable, Equatable {
     public var checkpointEvery: Int
     public var evalEvery: Int
     public var keepCheckpoints: Int
+    public var lsrScorer: LSRScorer
 
     public var seed: UInt64 { tuning.seed }
 }
@@ -175,11 +184,17 @@ public struct EvalSettings: Sendable, Equatable {
     public var table: Bool
 }
 
+/// `[remote]`, typed: the OpenAI-compatible server and how to talk to it.
 public struct RemoteSettings: Sendable, Equatable {
     public var baseURL: String
     public var model: String
+    /// Empty: the server takes no key.
     public var apiKeyEnvironment: String
     public var timeout: Double
+    public var maxConcurrency: Int
+    public var maxAttempts: Int
+    /// Appended to every answer the server scores ('' = none).
+    public var endOfAnswer: String
 }
 
 /// A whole config decoded once into typed settings: the only place (with the schema and
@@ -248,7 +263,7 @@ extension ExperimentConfig {
                                   lmMicroBatch: int("train.lm_micro_batch"),
                                   lmOptimizer: optimizer("lm"), retrieverOptimizer: optimizer("retriever"),
                                   checkpointEvery: int("train.checkpoint_every"), evalEvery: int("train.eval_every"),
-                                  keepCheckpoints: int("train.keep_checkpoints"))
+                                  keepCheckpoints: int("train.keep_checkpoints"), lsrScorer: choice("train.lsr_scorer"))
         let inference = InferenceOptions(mode: choice("eval.mode"), k: int("eval.top_k"), temperature: double("eval.temperature"),
                                          maxTokens: int("eval.max_tokens"))
         return RunSettings(
@@ -260,7 +275,9 @@ extension ExperimentConfig {
             lm: lm, train: train,
             eval: EvalSettings(inference: inference, recallAt: ints("eval.recall_at"), table: bool("eval.table")),
             remote: RemoteSettings(baseURL: string("remote.base_url"), model: string("remote.model"),
-                                   apiKeyEnvironment: string("remote.api_key_env"), timeout: double("remote.timeout")))
+                                   apiKeyEnvironment: string("remote.api_key_env"), timeout: double("remote.timeout"),
+                                   maxConcurrency: int("remote.max_concurrency"), maxAttempts: int("remote.max_attempts"),
+                                   endOfAnswer: string("remote.end_of_answer")))
     }
 }
 

@@ -6,7 +6,8 @@ import RaditTuning
 
 /// A run folder `runs/<name>/` (DESIGN §6): `run.h5`, `base.h5` (the untuned state, for the
 /// Table 6 baselines), `ckpt-<step>.h5` (latest `train.keep_checkpoints`), `best.h5` (best
-/// dev EM), `lsr-cache.h5`. Every file is written atomically; `resume` continues from the
+/// dev EM), `lsr-cache.h5`; with `train.lsr_scorer = "remote"` the server's scores go to
+/// `<runs folder>/.cache/remote-scores.h5`, shared by the runs there. Every file is written atomically; `resume` continues from the
 /// latest checkpoint to the same parameters and metrics as an uninterrupted run.
 public final class ExperimentRun {
     public let directory: URL
@@ -23,6 +24,11 @@ public final class ExperimentRun {
     var baseFile: URL { directory.appendingPathComponent("base.h5") }
     var bestFile: URL { directory.appendingPathComponent("best.h5") }
     var cacheFile: URL { directory.appendingPathComponent("lsr-cache.h5") }
+    /// Scores of the remote R-ft scorer, shared by every run in the same runs folder: its
+    /// model is fixed, so a rerun (or another cell of a study) never asks the server twice.
+    public var remoteCacheFile: URL {
+        directory.deletingLastPathComponent().appendingPathComponent(".cache/remote-scores.h5")
+    }
     var created = ISO8601DateFormatter().string(from: Date())
     /// Held from init until `execute` returns: one writer per run folder.
     public private(set) var lock: RunLock?
@@ -30,6 +36,8 @@ public final class ExperimentRun {
     let replacesExisting: Bool
     /// Set by a sweep: the LSR cache and untrained-model evaluations its cells share.
     public var sharing: SweepSharing?
+    /// The remote scorer's cache, while a run with `train.lsr_scorer = "remote"` executes.
+    var remoteCache: ScoreCache?
 
     /// A new run; fails if the folder already holds one, unless `replacing` (the old run is
     /// moved aside and deleted only once this run has loaded its models and data and
@@ -131,9 +139,14 @@ public final class ExperimentRun {
         let record = DataRecord(data, settings: settings.data)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cache = try sharing?.scoreCache(adding: cacheFile) ?? ScoreCacheFile.read(cacheFile)
+        let remote = settings.train.lsrScorer == .remote
+        let remoteCache = remote ? try ScoreCacheFile.read(remoteCacheFile) : ScoreCache()
         let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
                                   corpus: data.corpus, train: data.splits.train, template: settings.lm.format,
-                                  cache: cache, raftInstances: setup.raft)
+                                  cache: cache, raftInstances: setup.raft,
+                                  targetScorer: remote ? RemoteAnswerScorer(settings: settings.remote) : nil,
+                                  targetCache: remoteCache)
+        self.remoteCache = remote ? remoteCache : nil
         // Components from other runs (lm.from_run, retriever.from_run): read and checked
         // before any file is written.
         let adopted = try AdoptedComponent.load(settings, root: root)
@@ -180,6 +193,7 @@ public final class ExperimentRun {
             if a == .stop { stopped = true }
             return a
         })
+        try saveRemoteScores()
         // Stopped while fixing the targets: nothing trained yet, resume starts from base.h5.
         if stopped { return nil }
         // Evaluations report progress but are never cut short: a stop request is noted and
@@ -284,6 +298,7 @@ public final class ExperimentRun {
         try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: record,
                           metrics: metrics, results: results, provenance: provenance)
         try ScoreCacheFile.write(cache, to: cacheFile)
+        try saveRemoteScores()
         return results
     }
 
@@ -292,10 +307,18 @@ public final class ExperimentRun {
         let url = directory.appendingPathComponent(CheckpointLayout.fileName(step: tuner.state.step))
         // Cache first: a checkpoint never refers to scores that were not saved with it.
         try ScoreCacheFile.write(cache, to: cacheFile)
+        try saveRemoteScores()
         try CheckpointFile.write(try tuner.snapshot(), series: metrics.series, to: url)
         try RunFile.write(to: runFile, config: config, overrides: overrides, created: created, data: data,
                           metrics: metrics, results: nil, provenance: provenance)
         let keep = settings.train.keepCheckpoints
         for old in checkpoints().dropLast(keep) { try? FileManager.default.removeItem(at: old.url) }
+    }
+
+    /// Merges new remote scores into the shared file (other runs may have added theirs).
+    func saveRemoteScores() throws {
+        guard let remoteCache, remoteCache.unsaved > 0 else { return }
+        try FileManager.default.createDirectory(at: remoteCacheFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try ScoreCacheFile.merge(remoteCache, into: remoteCacheFile)
     }
 }

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// What the fault server does with one request.
-indirect enum FaultReply: Sendable {
+public indirect enum FaultReply: Sendable {
     /// A complete response (Content-Length set; the connection stays open).
     case respond(status: Int, headers: [(String, String)], body: Data)
     /// Headers promise `declared` bytes, `body` (shorter) is sent, then the connection closes.
@@ -16,28 +16,28 @@ indirect enum FaultReply: Sendable {
     /// Closes the connection without answering.
     case hangUp
 
-    static func json(_ text: String, status: Int = 200, headers: [(String, String)] = []) -> FaultReply {
+    public static func json(_ text: String, status: Int = 200, headers: [(String, String)] = []) -> FaultReply {
         .respond(status: status, headers: [("Content-Type", "application/json")] + headers, body: Data(text.utf8))
     }
 }
 
 /// A request as the fault server saw it.
-struct RecordedRequest: Sendable {
-    var method: String
-    var path: String
+public struct RecordedRequest: Sendable {
+    public var method: String
+    public var path: String
     /// Lowercased names.
-    var headers: [String: String]
-    var body: Data
+    public var headers: [String: String]
+    public var body: Data
     /// Which accepted connection carried it (0-based).
-    var connection: Int
-    var bodyText: String { String(decoding: body, as: UTF8.self) }
+    public var connection: Int
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
 /// A small HTTP/1.1 server on 127.0.0.1 (ephemeral port) for fault tests: a thread per
 /// connection, keep-alive, replies chosen by `script(request, index)`. Every loop is
 /// bounded: it stops itself after `lifetime` seconds even if a test forgets `stop()`.
-final class FaultServer: @unchecked Sendable {
-    let port: UInt16
+public final class FaultServer: @unchecked Sendable {
+    public let port: UInt16
     private let listener: Int32
     private let script: @Sendable (RecordedRequest, Int) -> FaultReply
     private let deadline: Date
@@ -49,7 +49,7 @@ final class FaultServer: @unchecked Sendable {
     private var stopped = false
     private let acceptDone = DispatchSemaphore(value: 0)
 
-    init(lifetime: Double = 60, script: @escaping @Sendable (RecordedRequest, Int) -> FaultReply) throws {
+    public init(lifetime: Double = 60, script: @escaping @Sendable (RecordedRequest, Int) -> FaultReply) throws {
         self.script = script
         deadline = Date().addingTimeInterval(lifetime)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -76,13 +76,13 @@ final class FaultServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var requests: [RecordedRequest] { lock.lock(); defer { lock.unlock() }; return recorded }
-    var connections: Int { lock.lock(); defer { lock.unlock() }; return accepted }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var requests: [RecordedRequest] { lock.lock(); defer { lock.unlock() }; return recorded }
+    public var connections: Int { lock.lock(); defer { lock.unlock() }; return accepted }
     /// The most requests being answered at once.
-    var peakConcurrency: Int { lock.lock(); defer { lock.unlock() }; return peak }
+    public var peakConcurrency: Int { lock.lock(); defer { lock.unlock() }; return peak }
 
-    func stop() {
+    public func stop() {
         lock.lock()
         let was = stopped
         stopped = true
@@ -207,7 +207,7 @@ final class FaultServer: @unchecked Sendable {
     }
 
     /// A port nothing listens on (bound, then closed), for connection-refused tests.
-    static func closedPort() throws -> UInt16 {
+    public static func closedPort() throws -> UInt16 {
         let s = try FaultServer(lifetime: 1) { _, _ in .hangUp }
         let p = s.port
         s.stop()
@@ -215,4 +215,4 @@ final class FaultServer: @unchecked Sendable {
     }
 }
 
-enum FaultServerError: Error { case socket(String) }
+public enum FaultServerError: Error { case socket(String) }
