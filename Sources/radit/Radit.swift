@@ -26,6 +26,7 @@ struct Radit: ParsableCommand {
             ConfigCommand.self,
             Serve.self,
             Table.self,
+            Report.self,
             Export.self,
         ]
     )

@@ -21,7 +21,7 @@ struct ToyBackend: ExperimentBackend {
 }
 
 final class ExperimentRunTests: XCTestCase {
-    let toml = """
+    static let toml = """
         [data]
         entities = 16
         [train]
@@ -43,7 +43,7 @@ final class ExperimentRunTests: XCTestCase {
         """
 
     func config() throws -> ExperimentConfig {
-        var c = try ExperimentConfig.parse(toml, file: "toy.toml")
+        var c = try ExperimentConfig.parse(Self.toml, file: "toy.toml")
         try c.apply(overrides: ["retriever.model=/", "lm.model=/"])
         return c
     }
@@ -142,7 +142,7 @@ final class ExperimentRunTests: XCTestCase {
         let dir = Fixtures.temporaryDirectory("raft-run").appendingPathComponent("raft")
         let sets = ["retriever.model=/", "lm.model=/", "train.lm_source=raft", "train.oracle_share=0.8", "train.raft_distractors=2",
                     "eval.table=false", "train.eval_every=0"]
-        var c = try ExperimentConfig.parse(toml, file: "toy.toml")
+        var c = try ExperimentConfig.parse(Self.toml, file: "toy.toml")
         try c.apply(overrides: sets)
         let run = try ExperimentRun(create: dir, config: c, overrides: sets, root: dir)
         let results = try XCTUnwrap(try run.execute(backend: ToyBackend(), root: dir))
@@ -154,7 +154,7 @@ final class ExperimentRunTests: XCTestCase {
     func testRaftNeedsPInRange() throws {
         let dir = Fixtures.temporaryDirectory("raft-bad").appendingPathComponent("bad")
         // The toy file sets the oracle share; RAFT must have it chosen explicitly.
-        let withoutP = toml.replacingOccurrences(of: "oracle_share = 0.25\n", with: "")
+        let withoutP = Self.toml.replacingOccurrences(of: "oracle_share = 0.25\n", with: "")
         for (sets, key) in [(["train.lm_source=raft", "train.raft_distractors=2"], "`train.oracle_share` must be set"),
                             (["train.lm_source=raft", "train.oracle_share=1.5", "train.raft_distractors=2"], "`train.oracle_share` P = 1.5 is outside [0, 1]"),
                             (["train.lm_source=raft", "train.oracle_share=-0.2", "train.raft_distractors=2"], "`train.oracle_share` P = -0.2"),
