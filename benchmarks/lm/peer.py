@@ -82,7 +82,7 @@ def run_lora(targets, length=128, batch=4):
     from peft import LoraConfig, get_peft_model
     import peft
     cfg, model = smollm2()
-    modules = ["q_proj", "k_proj", "v_proj", "o_proj"] + (["gate_proj", "up_proj", "down_proj"] if targets == "allLinear" else [])
+    modules = ["q_proj", "k_proj", "v_proj", "o_proj"] + (["gate_proj", "up_proj", "down_proj"] if targets == "all" else [])
     model = get_peft_model(model, LoraConfig(r=8, lora_alpha=16, lora_dropout=0.0, target_modules=modules))
     model.train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4, weight_decay=0.0)
@@ -130,11 +130,12 @@ def run_generate(count=16, tokens=16):
 
 only = sys.argv[1] if len(sys.argv) > 1 else None
 if only == "lora":
-    for targets in ("attention", "allLinear"):
+    for targets in ("attention", "all"):
         run_lora(targets)
 elif only == "generate":
     run_generate()
 else:
     for name, c in CASES.items():
-        if only is None or only == name:
+        # bench-lm's group `smollm2` is the case `smollm2-135m`.
+        if only is None or only == name or (only == "smollm2" and name == "smollm2-135m"):
             run(name, c)

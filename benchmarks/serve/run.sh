@@ -15,7 +15,7 @@ o = json.loads(sys.argv[1])
 cpu = subprocess.run(["sh", "-c", "lscpu | grep 'Model name' | sed 's/.*: *//'"], capture_output=True, text=True).stdout.strip()
 cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 print(f"\n## bench-serve — {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC\n")
-print(f"Machine: {cpu}, {cores} cores, shared with other builds: load average {sys.argv[2]} before, "
+print(f"Machine: {cpu}, {cores} cores; load average {sys.argv[2]} before, "
       f"{o['loadavg_end']} after. Model SmolLM2-135M-Instruct (Q4_1 → F32), one serial model worker, "
       f"BLAS threads {subprocess.os.environ.get('BENCH_THREADS', '2')}. {o['requests']} scoring requests "
       f"(`/v1/completions`, echo + logprobs 0 + max_tokens 0, ~40-token texts) sent at once by "

@@ -34,8 +34,8 @@ for name, label in [("minilm", "MiniLM WordPiece"), ("smollm2", "SmolLM2 byte-le
         print(f"{label:24s} threads={threads:>2}: radit {ours:7.2f} MB/s  tokenizers {peer:7.2f} MB/s  ratio {ours / peer:.2f}")
 section = f"""
 ## Tokenizers — {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}
-Machine: {cpu}, {cores} cores; load average {load} when the run began (other jobs share the
-cores, so absolute numbers are noisy; Radit and the peer ran back to back). No BLAS involved.
+Machine: {cpu}, {cores} cores; load average {load} when the run began (Radit and the peer
+ran back to back). No BLAS involved.
 Input: 10,000 passages ({o1['mb']:.2f} MB UTF-8) of HotpotQA/XQuAD sentences; encodeBatch vs
 Python `tokenizers` {p1['tokenizers']} `encode_batch` (RAYON_NUM_THREADS = threads), no truncation
 or padding; median of {repeats} runs after a warm-up.

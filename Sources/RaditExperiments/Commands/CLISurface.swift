@@ -16,6 +16,7 @@ public typealias SynthSplit = RaditData.SynthSplit
 public typealias SynthKB = RaditData.SynthKB
 public typealias SynthKBConfig = RaditData.SynthKBConfig
 public typealias DistractorSourceKind = RaditData.DistractorSourceKind
+public typealias RaftNoOracleAnswer = RaditData.RaftNoOracleAnswer
 public typealias RAITMode = RaditData.RAITMode
 public typealias PromptTemplate = RaditData.PromptTemplate
 public typealias BM25Parameters = RaditIndex.BM25Parameters
