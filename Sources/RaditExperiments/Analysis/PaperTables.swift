@@ -72,7 +72,7 @@ public struct PaperTables: Sendable {
         let runs = collection.runs
         switch layout {
         case "radit-table6":
-            let shape = TableLayout.raditTable6(datasets: datasets(layout))
+            let shape = try TableLayout.raditTable6(datasets: datasets(layout))
             var entries: [Entry] = []
             for run in runs {
                 for row in shape.rows {
@@ -83,7 +83,7 @@ public struct PaperTables: Sendable {
             }
             return (shape, entries, datasetSlot)
         case "raft-table1":
-            let shape = TableLayout.raftTable1(datasets: datasets(layout))
+            let shape = try TableLayout.raftTable1(datasets: datasets(layout))
             func row(_ key: String) -> TableLayout.Row { shape.rows.first { $0.key == key }! }
             var entries: [Entry] = []
             func add(_ key: String, _ run: StoredRun, _ pass: String, shared: Bool = false) {
@@ -122,7 +122,7 @@ public struct PaperTables: Sendable {
             return (t, entries, { $0.key })
         case "p-curve":
             let ps = Set(runs.compactMap { $0.double("train.oracle_share") }).sorted()
-            let shape = TableLayout.pCurve(oracleShares: ps, datasets: datasets(layout), baseline: ps.first)
+            let shape = try TableLayout.pCurve(oracleShares: ps, datasets: datasets(layout), baseline: ps.first)
             var entries: [Entry] = []
             for run in runs {
                 guard let p = run.headline, let share = run.double("train.oracle_share") else { continue }
