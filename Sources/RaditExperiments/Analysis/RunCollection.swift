@@ -68,6 +68,13 @@ public struct RunCollection: Sendable {
                 runs += read
             }
         }
+        // Runs given outside a sweep that differ only in train.seed are one configuration.
+        var first: [String: String] = [:]
+        for i in runs.indices where runs[i].cell == nil {
+            let key = runs[i].configurationKey
+            if first[key] == nil { first[key] = runs[i].name }
+            runs[i].label = first[key]!
+        }
         var seen = Set<String>()
         self.init(runs: runs, benches: benches, name: names.filter { seen.insert($0).inserted }.joined(separator: ", "),
                   unfinished: unfinished)

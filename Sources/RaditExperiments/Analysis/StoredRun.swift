@@ -76,6 +76,7 @@ public struct StoredRun: Sendable {
         data.update("chunks:" + chunks.joined(separator: "\n"))
         d.append(("data sha256 (split question ids + chunk ids)", SHA256.hexString(data.finalize())))
         digests = d
+        label = Self.label(cell: cell, name: name)
         passes = try RunFile.readPasses(file)
         if passes.isEmpty { throw AnalysisError.unfinished(run: directory.path) }
     }
@@ -94,10 +95,18 @@ public struct StoredRun: Sendable {
     /// The training seed (runs of one configuration under several seeds pool into a cell).
     public var seed: Int { int("train.seed") ?? 0 }
 
-    /// What the run is in its sweep, apart from its seed: the variant's name, else the
-    /// cell's overrides other than `train.seed` (`key=value, …`), else the sweep's name (a
-    /// sweep over seeds only); a run outside a sweep is its folder's name.
-    public var label: String {
+    /// What the run is apart from its seed, for row labels: in a sweep, the variant's name,
+    /// else the cell's overrides other than `train.seed` (`key=value, …`), else the sweep's
+    /// name (a sweep over seeds only); outside a sweep, the folder's name (`RunCollection`
+    /// gives runs whose configs differ only in the seed the first one's name).
+    public var label: String
+
+    /// The resolved config without `train.seed`: equal for runs of one configuration.
+    public var configurationKey: String {
+        config.filter { $0.key != "train.seed" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+    }
+
+    static func label(cell: SweepCell?, name: String) -> String {
         guard let cell else { return name }
         if let v = cell.variant, !v.isEmpty { return v }
         let o = cell.overrides.filter { $0.key != "train.seed" }
