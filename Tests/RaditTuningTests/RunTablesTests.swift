@@ -178,6 +178,23 @@ final class RunTablesTests: XCTestCase {
         XCTAssertThrowsError(try RunCollection(paths: [sweep.deletingLastPathComponent().appendingPathComponent("nothing")]))
     }
 
+    /// Run folders outside a sweep (no cell.json) whose configs differ only in train.seed
+    /// are one configuration: one label, seeds pooled into one R-ft row.
+    func testPlainRunsOfOneConfigurationPoolTheirSeeds() throws {
+        let (sweep, _) = try Self.sweep()
+        let plain = Fixtures.temporaryDirectory("run-tables-plain")
+        for name in ["a-s0", "a-s1"] {
+            let dir = plain.appendingPathComponent("plain-\(name)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: sweep.appendingPathComponent("\(name)/run.h5"), to: dir.appendingPathComponent("run.h5"))
+        }
+        let c = try RunCollection(paths: [plain.appendingPathComponent("plain-a-s0"), plain.appendingPathComponent("plain-a-s1")])
+        XCTAssertEqual(c.labels, ["plain-a-s0"])
+        let t = try PaperTables(c, statistics: Self.statistics).table("recall")
+        XCTAssertEqual(t.rows.map(\.key), ["base dense", "R-ft dense"])
+        XCTAssertEqual(t.cell("R-ft dense", "R@1")?.seeds, 2)
+    }
+
     /// Runs whose records are constructed: a tuned pass that answers 60 more questions of
     /// 200 right is marked; a pass with the baseline's very answers is not.
     func testARealDifferenceIsMarkedAndANullOneIsNot() throws {
