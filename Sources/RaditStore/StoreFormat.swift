@@ -39,7 +39,8 @@ public enum RunLayout {
     /// `/data`: what the run read: `split/{train,dev,test}` question ids, `chunk_ids` and
     /// `chunk_documents` (source document of each chunk); attributes say how it was split.
     public static let data = "/data"
-    /// `/predictions/<split>`: model outputs.
+    /// `/predictions/<pass>/`: per-example records of each final evaluation pass
+    /// (`base+base` … `LM-ft+closed-book`; columns as RaditEval's `ExampleRecords` lays them out).
     public static let predictions = "/predictions"
 }
 
