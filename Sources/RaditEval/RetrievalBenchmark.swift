@@ -97,23 +97,15 @@ public struct RetrievalBenchmark: Sendable {
         let metrics = metrics ?? self.metrics(for: dataset)
         var sums = [Double](repeating: 0, count: metrics.count)
         var gold = 0, answered = 0
-        // DPR tokens of each retrieved passage, computed once per passage.
-        var passageTokens: [Int: [String]] = [:]
+        var finder = AnswerHitFinder(corpus: dataset.corpus)
         for (q, example) in dataset.queries.examples.enumerated() {
             let ranking = rankings[q].map { dataset.corpus[$0].id }
             let grades = example.relevantGrades
-            let answers = example.answers.map(AnswerMatch.tokens)
-            var hits: [Bool] = []
-            if !answers.isEmpty {
-                for p in rankings[q] {
-                    if passageTokens[p] == nil { passageTokens[p] = AnswerMatch.tokens(dataset.corpus[p].text) }
-                    hits.append(AnswerMatch.hasAnswer(tokens: passageTokens[p]!, answerTokens: answers))
-                }
-            }
+            let hits = finder.hits(rankings[q], answers: example.answers)
             if !grades.isEmpty { gold += 1 }
-            if !answers.isEmpty { answered += 1 }
+            if !example.answers.isEmpty { answered += 1 }
             for (j, m) in metrics.enumerated() {
-                if m.needsGold ? grades.isEmpty : answers.isEmpty { continue }
+                if m.needsGold ? grades.isEmpty : example.answers.isEmpty { continue }
                 sums[j] += m.value(ranking: ranking, grades: grades, answerHits: hits)
             }
         }

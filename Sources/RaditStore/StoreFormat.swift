@@ -42,7 +42,8 @@ public enum RunLayout {
     /// `/provenance`: attributes holding the config, data and model digests, the
     /// checkpoints components were adopted from, and the evaluated parameters' digests.
     public static let provenance = "/provenance"
-    /// `/predictions/<split>`: model outputs.
+    /// `/predictions/<pass>/`: per-example records of each final evaluation pass
+    /// (`base+base` … `LM-ft+closed-book`; columns as RaditEval's `ExampleRecords` lays them out).
     public static let predictions = "/predictions"
 }
 

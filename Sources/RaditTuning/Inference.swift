@@ -43,6 +43,9 @@ public struct Prediction: Sendable, Equatable {
     public var answer: String
     /// Retrieved chunk ids used as context (empty for closed-book).
     public var chunks: [Int]
+    /// The retriever's scores of `chunks`; empty when they were placed, not retrieved
+    /// (closed-book, oracle).  (K) or (0)
+    public var chunkScores: [Double] = []
     /// The raw generations (one per chunk in `rerank`).
     public var generations: [String]
     /// log p(answer | x) under the mixture (`rerank`: the whole answer's Σ_c mixture;
@@ -100,12 +103,12 @@ public final class RetrievalReader {
                            generations: [gens[i]])
             }
         case .concat:
-            let (_, ids) = try retrieve(examples.map(\.question), k: options.k)
+            let (scores, ids) = try retrieve(examples.map(\.question), k: options.k)
             let prompts = examples.indices.map { i in template.prompt(question: examples[i].question, chunks: ids[i].map { template.chunkText(corpus[$0]) }) }
             let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
             return examples.indices.map { i in
                 Prediction(id: examples[i].id, answer: template.extractAnswer(template.answerTag + gens[i]),
-                           chunks: ids[i], generations: [gens[i]])
+                           chunks: ids[i], chunkScores: scores[i], generations: [gens[i]])
             }
         case .rerank:
             let (scores, ids) = try retrieve(examples.map(\.question), k: options.k)
@@ -124,7 +127,7 @@ public final class RetrievalReader {
                                          maxTokens: options.maxTokens, end: mixer.endOfAnswer)
                 let g = mixer.text(d.tokens)
                 return Prediction(id: examples[i].id, answer: template.extractAnswer(template.answerTag + g),
-                                  chunks: ids[i], generations: [g], logProbability: d.logProbability)
+                                  chunks: ids[i], chunkScores: scores[i], generations: [g], logProbability: d.logProbability)
             }
         }
     }
@@ -143,7 +146,8 @@ public final class RetrievalReader {
             // One candidate wins whatever its probability; score it only to report it.
             let lp = try scorer.score(ids.map { ScoringRequest(question: e.question, answer: candidates[0], chunk: template.chunkText(corpus[$0])) })
             let mix = answerMixture(logProbs: [lp.map(\.sum)], retrieverScores: scores, temperature: options.temperature)
-            return Prediction(id: e.id, answer: candidates[0], chunks: ids, generations: gens, logProbability: mix[0])
+            return Prediction(id: e.id, answer: candidates[0], chunks: ids, chunkScores: scores, generations: gens,
+                              logProbability: mix[0])
         }
         var requests: [ScoringRequest] = []
         for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: template.chunkText(corpus[id]))) } }
@@ -152,7 +156,8 @@ public final class RetrievalReader {
         let mix = answerMixture(logProbs: table, retrieverScores: scores, temperature: options.temperature)
         var best = 0
         for a in mix.indices where mix[a] > mix[best] { best = a }
-        return Prediction(id: e.id, answer: candidates[best], chunks: ids, generations: gens, logProbability: mix[best])
+        return Prediction(id: e.id, answer: candidates[best], chunks: ids, chunkScores: scores, generations: gens,
+                          logProbability: mix[best])
     }
 }
 

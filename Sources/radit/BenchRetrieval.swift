@@ -12,7 +12,8 @@ struct Bench: ParsableCommand {
 extension BenchRetriever: ExpressibleByArgument {}
 
 /// `radit bench retrieval`: retrieval quality of BM25 and dense retrievers on a dataset,
-/// as a Markdown table (retriever × metric), written also to HDF5 (and CSV on request).
+/// as a Markdown table (retriever × metric), written also to HDF5 with every question's
+/// ranking (and CSV and TREC run files on request).
 struct BenchRetrieval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retrieval",
@@ -48,6 +49,8 @@ struct BenchRetrieval: ParsableCommand {
     @Option(help: "HDF5 file for the table (default runs/bench-retrieval-<dataset>.h5).")
     var output: String?
     @Option(help: "Also write the table as CSV here.") var csv: String?
+    @Option(help: "Also write each retriever's per-query rankings as a TREC run file <dataset>.<retriever>.trec in this folder.")
+    var trec: String?
 
     func parsedKs() throws -> [Int] {
         let ks = k.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -108,6 +111,9 @@ struct BenchRetrieval: ParsableCommand {
         if let csv {
             try RetrievalBench.writeCSV(result.table, to: URL(fileURLWithPath: csv))
             print("wrote \(csv)")
+        }
+        if let trec {
+            for url in try RetrievalBench.writeTREC(result, to: URL(fileURLWithPath: trec)) { print("wrote \(url.path)") }
         }
     }
 }

@@ -27,6 +27,7 @@ struct Radit: ParsableCommand {
             ConfigCommand.self,
             Serve.self,
             Table.self,
+            Report.self,
             Export.self,
             Finetune.self,
         ]

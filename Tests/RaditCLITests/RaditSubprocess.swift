@@ -93,7 +93,7 @@ extension XCTestCase {
             let f = try StoreFile.open(run.appendingPathComponent("run.h5"))
             defer { try? f.close() }
             return try f.read("/results/em", as: Double.self) + f.read("/results/f1", as: Double.self)
-                + f.read("/predictions/f1", as: Double.self)
+                + f.read("/predictions/LM-ft+R-ft/f1", as: Double.self)
         }
         XCTAssertEqual(try results(full).map(\.bitPattern), try results(cut).map(\.bitPattern), context, file: file, line: line)
     }

@@ -89,13 +89,13 @@ final class TableTests: XCTestCase {
         for layout in [t] + (try Self.allLayouts()) {
             let tex = LaTeXTable.render(layout)
             XCTAssertTrue(tex.contains("\\toprule") && tex.contains("\\midrule") && tex.contains("\\bottomrule"))
-            XCTAssertEqual(Self.braceBalance(tex), 0, tex)
+            XCTAssertEqual(LaTeXCheck.braceBalance(tex), 0, tex)
             XCTAssertEqual(tex.filter { $0 == "$" }.count % 2, 0, "math shifts pair up")
             XCTAssertEqual(tex.components(separatedBy: "\\begin{").count, tex.components(separatedBy: "\\end{").count)
             // Every row has as many cells as the column spec.
             let spec = layout.stubHeaders.count + layout.columns.count
             for row in tex.split(separator: "\n") where row.hasSuffix("\\\\") && !row.contains("multicolumn") {
-                XCTAssertEqual(Self.unescapedAmpersands(String(row)) + 1, spec, String(row))
+                XCTAssertEqual(LaTeXCheck.unescapedAmpersands(String(row)) + 1, spec, String(row))
             }
         }
         let tex = LaTeXTable.render(t)
@@ -160,26 +160,5 @@ final class TableTests: XCTestCase {
         XCTAssertThrowsError(try TableBuilder.build(layout, statistics: TableStatistics(resamples: 10), plans: &plans) { _, _ in nil }) { e in
             XCTAssertTrue("\(e)".contains("'nope'"))
         }
-    }
-
-    static func braceBalance(_ s: String) -> Int {
-        var depth = 0, escaped = false
-        for ch in s {
-            if escaped { escaped = false; continue }
-            if ch == "\\" { escaped = true; continue }
-            if ch == "{" { depth += 1 }
-            if ch == "}" { depth -= 1; if depth < 0 { return -1 } }
-        }
-        return depth
-    }
-
-    static func unescapedAmpersands(_ s: String) -> Int {
-        var n = 0, escaped = false
-        for ch in s {
-            if escaped { escaped = false; continue }
-            if ch == "\\" { escaped = true; continue }
-            if ch == "&" { n += 1 }
-        }
-        return n
     }
 }

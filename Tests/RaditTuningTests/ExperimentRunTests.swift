@@ -44,9 +44,10 @@ let toyRunTOML = """
 
 final class ExperimentRunTests: XCTestCase {
     let toml = toyRunTOML
+    static let toml = toyRunTOML
 
     func config() throws -> ExperimentConfig {
-        var c = try ExperimentConfig.parse(toml, file: "toy.toml")
+        var c = try ExperimentConfig.parse(Self.toml, file: "toy.toml")
         try c.apply(overrides: ["retriever.model=/", "lm.model=/"])
         return c
     }
@@ -159,7 +160,7 @@ final class ExperimentRunTests: XCTestCase {
     func testRaftNeedsPInRange() throws {
         let dir = Fixtures.temporaryDirectory("raft-bad").appendingPathComponent("bad")
         // The toy file sets the oracle share; RAFT must have it chosen explicitly.
-        let withoutP = toml.replacingOccurrences(of: "oracle_share = 0.25\n", with: "")
+        let withoutP = Self.toml.replacingOccurrences(of: "oracle_share = 0.25\n", with: "")
         for (sets, key) in [(["train.lm_source=raft", "train.raft_distractors=2"], "`train.oracle_share` must be set"),
                             (["train.lm_source=raft", "train.oracle_share=1.5", "train.raft_distractors=2"], "`train.oracle_share` P = 1.5 is outside [0, 1]"),
                             (["train.lm_source=raft", "train.oracle_share=-0.2", "train.raft_distractors=2"], "`train.oracle_share` P = -0.2"),

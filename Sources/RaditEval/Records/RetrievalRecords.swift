@@ -11,7 +11,7 @@ extension ExampleRecords {
             throw .statistics(what: "retrieval records of \(dataset.name)",
                               detail: "\(rankings.count) rankings for \(dataset.queries.count) questions")
         }
-        var passageTokens: [Int: [String]] = [:]
+        var finder = AnswerHitFinder(corpus: dataset.corpus)
         var records: [ExampleRecord] = []
         records.reserveCapacity(rankings.count)
         for (example, ranking) in zip(dataset.queries.examples, rankings) {
@@ -19,14 +19,7 @@ extension ExampleRecords {
                 throw .statistics(what: "retrieval records of \(dataset.name)",
                                   detail: "question '\(example.id)' ranks a position outside the corpus of \(dataset.corpus.count) chunks")
             }
-            var hits: [Bool] = []
-            if !example.answers.isEmpty {
-                let answers = example.answers.map(AnswerMatch.tokens)
-                hits = ranking.map { c in
-                    if passageTokens[c.id] == nil { passageTokens[c.id] = AnswerMatch.tokens(dataset.corpus[c.id].text) }
-                    return AnswerMatch.hasAnswer(tokens: passageTokens[c.id]!, answerTokens: answers)
-                }
-            }
+            let hits = finder.hits(ranking.map(\.id), answers: example.answers)
             records.append(ExampleRecord(id: example.id, prediction: "", golds: example.answers, exactMatch: 0, f1: 0,
                                          contextIDs: [], contextScores: [],
                                          rankingIDs: ranking.map { dataset.corpus[$0.id].id },

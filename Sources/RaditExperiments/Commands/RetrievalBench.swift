@@ -17,7 +17,8 @@ public enum BenchRetriever: String, Sendable, CaseIterable {
 
 /// `radit bench retrieval`: each chosen retriever ranks a dataset's questions over its
 /// corpus, RaditEval's `RetrievalBenchmark` scores the rankings, and the table is written to
-/// HDF5 (`radit.retrieval-bench` v1, `/results/retrieval`).
+/// HDF5 (`radit.retrieval-bench` v1, `/results/retrieval`) with every question's ranking
+/// (`/predictions/<retriever>/`, the per-example records layout; TREC run files on request).
 public struct RetrievalBench {
     /// Dataset path (any format the readers know) and how to read it.
     public var data: String
@@ -42,10 +43,12 @@ public struct RetrievalBench {
 
     public init(data: String) { self.data = data }
 
-    /// The dataset and the table: one row per requested retriever, always.
+    /// The dataset and the table: one row per requested retriever, always; and each
+    /// retriever's per-query rankings as records, in the same order.
     public struct Result {
         public var dataset: Dataset
         public var table: RetrievalTable
+        public var rankings: [(retriever: String, records: ExampleRecords)]
     }
 
     public func run(progress: ProgressHandler = silentProgress) throws -> Result {
@@ -64,29 +67,32 @@ public struct RetrievalBench {
         let bench = RetrievalBenchmark(ks: ks)
         var table = RetrievalTable(dataset: dataset.name, metrics: bench.metrics(for: dataset))
         let questions = dataset.queries.examples.map(\.question)
+        var kept: [(retriever: String, records: ExampleRecords)] = []
         for retriever in retrievers {
-            let rankings: [[Int]]
+            let rankings: [[(id: Int, score: Float)]]
             switch retriever {
             case .bm25:
                 let bm25 = BM25Retriever(corpus: dataset.corpus, parameters: bm25,
                                          tokenizer: WordTokenizer(stopWords: stopWords ? WordTokenizer.englishStopWords : []),
                                          threads: threads, progress: progress)
-                rankings = try bm25.rankings(questions, k: bench.depth, batchSize: max(1, questions.count),
-                                             progress: progress, stage: .bm25Search)
+                rankings = try bm25.scoredRankings(questions, k: bench.depth, batchSize: max(1, questions.count),
+                                                   progress: progress, stage: .bm25Search)
             case .dense:
                 let dense = try DenseRetriever(corpus: dataset.corpus, documents: documentEncoder!, batchSize: batchSize,
                                                progress: progress)
-                rankings = try dense.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress,
-                                              stage: .denseSearch)
+                rankings = try dense.scoredRankings(questions, k: bench.depth, batchSize: batchSize, progress: progress,
+                                                    stage: .denseSearch)
             case .denseTuned:
                 let tuned = try DenseRetriever(corpus: dataset.corpus, documents: documentEncoder!, queries: queryEncoder!,
                                                batchSize: batchSize, progress: progress)
-                rankings = try tuned.rankings(questions, k: bench.depth, batchSize: batchSize, progress: progress,
-                                              stage: .denseSearch)
+                rankings = try tuned.scoredRankings(questions, k: bench.depth, batchSize: batchSize, progress: progress,
+                                                    stage: .denseSearch)
             }
-            table.rows.append(bench.evaluate(dataset, rankings: rankings, retriever: retriever.rawValue))
+            table.rows.append(bench.evaluate(dataset, rankings: rankings.map { $0.map(\.id) }, retriever: retriever.rawValue))
+            let records = try ExampleRecords(retrievalOf: dataset, rankings: rankings)
+            kept.append((retriever: retriever.rawValue, records: records))
         }
-        return Result(dataset: dataset, table: table)
+        return Result(dataset: dataset, table: table, rankings: kept)
     }
 
     /// A BERT-family encoder through `SentenceEncoder` (catalog name or folder); a missing
@@ -144,7 +150,38 @@ public struct RetrievalBench {
                 try f.createDataset(g + "/answer_queries", values: table.rows.map { Int64($0.answerQueries) })
             }
             try f.createDataset(g + "/markdown", strings: [table.markdown()])
+            let p = try f.requireGroup(RunLayout.predictions)
+            try p.setAttribute("passes", .strings(result.rankings.map(\.retriever)))
+            for r in result.rankings { try RecordStore.write(r.records, to: try p.createGroup(r.retriever)) }
         }
+    }
+
+    /// Each retriever's rankings as a TREC run file `<dir>/<dataset>.<retriever>.trec`
+    /// (tag `radit-<retriever>`), for trec_eval, ranx and pyserini; returns the files.
+    public static func writeTREC(_ result: Result, to dir: URL) throws -> [URL] {
+        try result.rankings.map { r in
+            let url = dir.appendingPathComponent("\(result.dataset.name).\(r.retriever).trec")
+            try TRECRun(tag: "radit-\(r.retriever)", records: r.records).write(to: url)
+            return url
+        }
+    }
+
+    /// The per-query rankings stored by `write`: retriever name → records.
+    public static func readRankings(_ url: URL) throws -> (dataset: String, rankings: [(retriever: String, records: ExampleRecords)]) {
+        let f = try StoreFile.open(url, expecting: StoreFormat("radit.retrieval-bench"), versions: 1...1)
+        defer { try? f.close() }
+        let dataset = try f.stringAttribute("dataset")
+        guard try f.exists(RunLayout.predictions) else {
+            throw RunError.corrupt(what: "\(url.path): no per-query rankings (/predictions); it was written before they were kept, run `radit bench retrieval` again")
+        }
+        let p = try f.group(RunLayout.predictions)
+        guard case .strings(let names)? = try p.attribute("passes") else {
+            throw RunError.corrupt(what: "\(url.path):\(RunLayout.predictions) attribute `passes`")
+        }
+        let rankings: [(retriever: String, records: ExampleRecords)] = try names.map {
+            (retriever: $0, records: try RecordStore.read(try p.group($0)))
+        }
+        return (dataset, rankings)
     }
 
     /// The table as CSV (one row per retriever, with the query counts).

@@ -264,6 +264,7 @@ public final class ExperimentRun {
             if stopped { return nil }
             try tuner.restoreLM(l == 0 ? base : tuned)
             try tuner.restoreRetriever(r == 0 ? base : tuned)
+            let lmName = EvaluationPass.lmNames[l], retrieverName = EvaluationPass.retrieverNames[r]
             func pass() throws -> EvaluationReport {
                 try Evaluation.run(questions, reader: reader, options: io, recallAt: results.recallAt,
                                    stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
@@ -273,17 +274,21 @@ public final class ExperimentRun {
             results.em[l][r] = report.exactMatch
             results.f1[l][r] = report.f1
             results.recall[r] = report.recall
+            results.passes.append(EvaluationPass(lm: lmName, retriever: retrieverName, mode: io.mode, split: split.rawValue,
+                                                 k: io.k, records: report.records))
             if r == 0 || !table {
                 func closedBookPass() throws -> EvaluationReport {
                     try Evaluation.run(questions, reader: reader, options: closed, recallAt: [],
                                        stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") closed-book",
                                        progress: evalProgress)
                 }
-                results.closedBookEM[l] = try (l == 0 && r == 0 ? untrained(closed, recallAt: [], closedBookPass) : closedBookPass()).exactMatch
+                let closedBook = try (l == 0 && r == 0 ? untrained(closed, recallAt: [], closedBookPass) : closedBookPass())
+                results.closedBookEM[l] = closedBook.exactMatch
+                results.passes.append(EvaluationPass(lm: lmName, retriever: nil, mode: .closedBook, split: split.rawValue,
+                                                     k: 0, records: closedBook.records))
             }
             if l == 1 && r == 1 {
                 results.predictions = report.predictions
-                results.predictionScores = report.scores.map { AnswerScoreRow(exactMatch: $0.exactMatch, f1: $0.f1) }
             }
         }
         try tuner.restore(tuned)

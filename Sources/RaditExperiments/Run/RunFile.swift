@@ -18,8 +18,11 @@ public struct RunResults: Sendable, Equatable {
     public var recallAt: [Int]
     /// Closed-book EM of the base and the tuned LM (the "no retrieval" rows).
     public var closedBookEM: [Double?]
+    /// The tuned pair's raw predictions (generations, mixture log-probabilities).
     public var predictions: [Prediction]
-    public var predictionScores: [AnswerScoreRow]
+    /// Every final evaluation pass with its per-example records, in the order it ran
+    /// (`/predictions/<pass>/` in run.h5).
+    public var passes: [EvaluationPass]
     public var wallSeconds: Double
     public var tokensPerSecond: Double
 
@@ -32,7 +35,7 @@ public struct RunResults: Sendable, Equatable {
         self.recallAt = recallAt
         closedBookEM = [nil, nil]
         predictions = []
-        predictionScores = []
+        passes = []
         wallSeconds = 0
         tokensPerSecond = 0
     }
@@ -53,12 +56,6 @@ public struct RunResults: Sendable, Equatable {
         }
         return lines.joined(separator: "\n")
     }
-}
-
-/// EM and F1 of one prediction, for `/predictions`.
-public struct AnswerScoreRow: Sendable, Equatable {
-    public var exactMatch: Double
-    public var f1: Double
 }
 
 /// What a run used as data, for `/data` in run.h5: the question ids of each split (and how
@@ -137,11 +134,43 @@ public enum RunFile {
             try g.setAttribute("wall_seconds", .double(r.wallSeconds))
             try g.setAttribute("tokens_per_s", .double(r.tokensPerSecond))
             let p = try file.requireGroup(RunLayout.predictions)
-            try p.createDataset("id", strings: r.predictions.map(\.id))
-            try p.createDataset("answer", strings: r.predictions.map(\.answer))
-            try p.createDataset("em", values: r.predictionScores.map(\.exactMatch))
-            try p.createDataset("f1", values: r.predictionScores.map(\.f1))
-            try p.createDataset("chunks", strings: r.predictions.map { $0.chunks.map(String.init).joined(separator: " ") })
+            try p.setAttribute("passes", .strings(r.passes.map(\.name)))
+            for pass in r.passes {
+                let g = try p.createGroup(pass.name)
+                try g.setAttribute("lm", .string(pass.lm))
+                try g.setAttribute("retriever", .string(pass.retriever ?? ""))
+                try g.setAttribute("mode", .string(pass.mode.rawValue))
+                try g.setAttribute("split", .string(pass.split))
+                try g.setAttribute("top_k", .int(pass.k))
+                try RecordStore.write(pass.records, to: g)
+            }
+        }
+    }
+
+    /// The evaluation passes stored in `/predictions` (none before the run finished), in
+    /// the order they ran.
+    public static func readPasses(_ url: URL) throws -> [EvaluationPass] {
+        let file = try StoreFile.open(url, expecting: .run, versions: version...version)
+        defer { try? file.close() }
+        return try readPasses(file)
+    }
+
+    static func readPasses(_ file: StoreFile) throws -> [EvaluationPass] {
+        let url = file.url
+        guard try file.exists(RunLayout.predictions) else { return [] }
+        let p = try file.group(RunLayout.predictions)
+        guard case .strings(let names)? = try p.attribute("passes") else {
+            throw RunError.corrupt(what: "\(url.path):\(RunLayout.predictions) attribute `passes`")
+        }
+        return try names.map { name in
+            let g = try p.group(name)
+            guard let mode = InferenceMode(rawValue: try g.stringAttribute("mode")) else {
+                throw RunError.corrupt(what: "\(url.path):\(g.path) attribute `mode`")
+            }
+            let retriever = try g.stringAttribute("retriever")
+            return EvaluationPass(lm: try g.stringAttribute("lm"), retriever: retriever.isEmpty ? nil : retriever, mode: mode,
+                                  split: try g.stringAttribute("split"), k: try g.intAttribute("top_k"),
+                                  records: try RecordStore.read(g))
         }
     }
 

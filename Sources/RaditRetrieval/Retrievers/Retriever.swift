@@ -16,11 +16,18 @@ extension Retriever {
     /// `batchSize` queries at a time.
     public func rankings(_ queries: [String], k: Int, batchSize: Int = 64,
                          progress: ProgressHandler = silentProgress, stage: ProgressStage = .search) throws -> [[Int]] {
-        var out: [[Int]] = []
+        try scoredRankings(queries, k: k, batchSize: batchSize, progress: progress, stage: stage).map { $0.map(\.id) }
+    }
+
+    /// Rankings with their scores: (corpus position, score) best first, padding dropped.
+    public func scoredRankings(_ queries: [String], k: Int, batchSize: Int = 64,
+                               progress: ProgressHandler = silentProgress,
+                               stage: ProgressStage = .search) throws -> [[(id: Int, score: Float)]] {
+        var out: [[(id: Int, score: Float)]] = []
         out.reserveCapacity(queries.count)
         for start in stride(from: 0, to: queries.count, by: max(1, batchSize)) {
             let r = try search(Array(queries[start..<min(queries.count, start + batchSize)]), k: k)
-            out += (0..<r.queryCount).map(r.row)
+            out += (0..<r.queryCount).map(r.hits)
             if progress(ProgressEvent(stage: stage, done: out.count, total: queries.count, unit: .queries)) == .stop { break }
         }
         return out
