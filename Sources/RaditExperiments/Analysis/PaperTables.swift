@@ -53,10 +53,10 @@ public struct PaperTables: Sendable {
             out.append("radit-table6")
         }
         if !runs.isEmpty { out.append("raft-table1") }
-        let distractors = Set(runs.compactMap { $0.int("train.raft_distractors") })
-        let topK = Set(runs.compactMap { $0.int("eval.top_k") })
+        let distractors = Set(runs.compactMap { $0.int(AnalysisKey.raftDistractors) })
+        let topK = Set(runs.compactMap { $0.int(AnalysisKey.topK) })
         if Set(runs.map(\.dataset)).count == 1 && (distractors.count > 1 || topK.count > 1) { out.append("grid") }
-        if Set(runs.compactMap { $0.double("train.oracle_share") }).count > 1 { out.append("p-curve") }
+        if Set(runs.compactMap { $0.double(AnalysisKey.oracleShare) }).count > 1 { out.append("p-curve") }
         if !collection.benches.isEmpty || runs.contains(where: { $0.passes.contains { p in p.records.records.contains { !$0.rankingIDs.isEmpty } } }) {
             out.append("recall")
         }
@@ -107,12 +107,12 @@ public struct PaperTables: Sendable {
             return (shape, entries, datasetSlot)
         case "grid":
             let name = try single(layout)
-            let ds = Set(runs.compactMap { $0.int("train.raft_distractors") }).sorted()
-            let ks = Set(runs.compactMap { $0.int("eval.top_k") }).sorted()
+            let ds = Set(runs.compactMap { $0.int(AnalysisKey.raftDistractors) }).sorted()
+            let ks = Set(runs.compactMap { $0.int(AnalysisKey.topK) }).sorted()
             let shape = TableLayout.grid(trainDistractors: ds, testTopK: ks, metric: gridMetric, baseline: ds.first)
             var entries: [Entry] = []
             for run in runs {
-                guard let p = run.headline, let d = run.int("train.raft_distractors"), let k = run.int("eval.top_k") else { continue }
+                guard let p = run.headline, let d = run.int(AnalysisKey.raftDistractors), let k = run.int(AnalysisKey.topK) else { continue }
                 entries.append(Entry(row: shape.rows.first { $0.key == "d=\(d)" }!, slot: "k=\(k)", seed: run.seed,
                                      records: p.records, source: run.name))
             }
@@ -121,11 +121,11 @@ public struct PaperTables: Sendable {
             for i in t.rows.indices where t.rows[i].labels == ["-1"] { t.rows[i].labels = ["none (not RAFT)"] }
             return (t, entries, { $0.key })
         case "p-curve":
-            let ps = Set(runs.compactMap { $0.double("train.oracle_share") }).sorted()
+            let ps = Set(runs.compactMap { $0.double(AnalysisKey.oracleShare) }).sorted()
             let shape = try TableLayout.pCurve(oracleShares: ps, datasets: datasets(layout), baseline: ps.first)
             var entries: [Entry] = []
             for run in runs {
-                guard let p = run.headline, let share = run.double("train.oracle_share") else { continue }
+                guard let p = run.headline, let share = run.double(AnalysisKey.oracleShare) else { continue }
                 entries.append(Entry(row: shape.rows.first { $0.key == "P=\(share)" }!, slot: run.dataset, seed: run.seed,
                                      records: p.records, source: run.name))
             }
@@ -169,7 +169,7 @@ public struct PaperTables: Sendable {
         }
         let depth = entries.map { Self.depth($0.records) }.max() ?? 0
         let hasGold = entries.contains { $0.records.records.contains { !$0.relevantGrades.isEmpty } }
-        let recallAt = collection.runs.compactMap { $0.config["eval.recall_at"] }.flatMap { v -> [Int] in
+        let recallAt = collection.runs.compactMap { $0.config[AnalysisKey.recallAt] }.flatMap { v -> [Int] in
             if case .list(let l) = v { return l.compactMap { $0.number.map { Int($0) } } }
             return []
         }
@@ -207,7 +207,7 @@ public struct PaperTables: Sendable {
             default: break
             }
         }
-        switch run.string("train.lm_source") {
+        switch run.string(AnalysisKey.lmSource) {
         case "dsf": return "DSF"
         case "raft": return "RAFT"
         default: return "RA-DIT"

@@ -9,7 +9,7 @@ public struct StoredRun: Sendable {
     public var directory: URL
     /// The folder's name.
     public var name: String
-    public var cell: SweepCell?
+    public var cell: SweepCellFile?
     /// The resolved config, `section.key` → value.
     public var config: [String: JSONValue]
     /// The resolved config as stored (JSON), for reports.
@@ -30,10 +30,10 @@ public struct StoredRun: Sendable {
         self.directory = directory
         name = directory.lastPathComponent
         let runFile = directory.appendingPathComponent("run.h5")
-        let cellFile = directory.appendingPathComponent(SweepCell.fileName)
+        let cellFile = directory.appendingPathComponent(SweepCellFile.fileName)
         if FileManager.default.fileExists(atPath: cellFile.path) {
             do {
-                cell = try JSONDecoder().decode(SweepCell.self, from: Data(contentsOf: cellFile))
+                cell = try JSONDecoder().decode(SweepCellFile.self, from: Data(contentsOf: cellFile))
             } catch {
                 throw AnalysisError.badCell(file: cellFile.path, reason: "\(error)")
             }
@@ -93,7 +93,7 @@ public struct StoredRun: Sendable {
     public func string(_ key: String) -> String? { config[key].map(\.description) }
 
     /// The training seed (runs of one configuration under several seeds pool into a cell).
-    public var seed: Int { int("train.seed") ?? 0 }
+    public var seed: Int { int(AnalysisKey.seed) ?? 0 }
 
     /// What the run is apart from its seed, for row labels: in a sweep, the variant's name,
     /// else the cell's overrides other than `train.seed` (`key=value, …`), else the sweep's
@@ -103,13 +103,13 @@ public struct StoredRun: Sendable {
 
     /// The resolved config without `train.seed`: equal for runs of one configuration.
     public var configurationKey: String {
-        config.filter { $0.key != "train.seed" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
+        config.filter { $0.key != AnalysisKey.seed }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
     }
 
-    static func label(cell: SweepCell?, name: String) -> String {
+    static func label(cell: SweepCellFile?, name: String) -> String {
         guard let cell else { return name }
         if let v = cell.variant, !v.isEmpty { return v }
-        let o = cell.overrides.filter { $0.key != "train.seed" }
+        let o = cell.overrides.filter { $0.key != AnalysisKey.seed }
         if !o.isEmpty { return o.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") }
         return cell.sweep
     }

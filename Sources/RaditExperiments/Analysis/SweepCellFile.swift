@@ -35,9 +35,9 @@ public enum JSONValue: Sendable, Equatable, Decodable, CustomStringConvertible {
     }
 }
 
-/// `cell.json` beside a sweep cell's run.h5: which sweep and cell it is, the variant's
+/// `cell.json` beside a sweep cell's run.h5 as `SweepManifest` writes it (the planned cell is `SweepCell`): which sweep and cell it is, the variant's
 /// name (nil for a pure grid cell) and the keys the cell sets.
-public struct SweepCell: Sendable, Equatable, Decodable {
+public struct SweepCellFile: Sendable, Equatable, Decodable {
     public var sweep: String
     public var cell: String
     public var variant: String?
