@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "RaditIndex", dependencies: ["RaditTensor", "RaditText", "RaditStore", "RaditSIMD"]),
         .target(name: "RaditRemote", dependencies: ["RaditBase", "CCurl"]),
         .target(name: "RaditData", dependencies: ["RaditText", "RaditIndex", "RaditRemote", "CZlib"]),
-        .target(name: "RaditEval", dependencies: ["RaditData", "RaditRemote"]),
+        .target(name: "RaditEval", dependencies: ["RaditData"]),
         // The one home of "text → ranked chunks": SentenceEncoder, retrievers, corpus
         // embedding and its cache, the bi-encoder with its query-side trainer and R-ft losses.
         .target(name: "RaditRetrieval", dependencies: ["RaditModels", "RaditIndex", "RaditData", "RaditStore"]),
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "RaditTuningTests",
                     dependencies: ["RaditTuning", "RaditExperiments", "RaditServe", "RaditRemote", "RaditModels", "RaditTestSupport"]),
         .testTarget(name: "RaditRemoteTests", dependencies: ["RaditRemote", "RaditTestSupport"]),
-        .testTarget(name: "RaditServeTests", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditEval", "RaditTestSupport"]),
+        .testTarget(name: "RaditServeTests", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditTestSupport"]),
         .testTarget(name: "RaditCLITests", dependencies: ["RaditExperiments", "RaditStore", "RaditTestSupport"]),
 
         // Benchmarks: executables, run by `make bench`, never by `make test`.

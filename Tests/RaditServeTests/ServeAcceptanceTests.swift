@@ -234,25 +234,3 @@ final class ServeAcceptanceTests: XCTestCase {
     }
 }
 
-import RaditEval
-
-/// The judge metrics through a real `radit serve` (SmolLM2 standing in for the judge): every
-/// reply is kept verbatim, and what does not parse is counted rather than scored.
-extension ServeAcceptanceTests {
-    func testJudgeThroughServeKeepsRawRepliesAndCountsUnparsable() throws {
-        let (server, _) = try started()
-        let judge = OpenAIJudge(client: try client(server), maxTokens: 24)
-        let prompts = JudgePrompts(correctness: "Question: {question}\nAnswer: {answer}\nGround truth: {ground_truth}\nJSON:",
-                                   faithfulness: "Context: {contexts}\nQuestion: {question}\nAnswer: {answer}\nJSON:")
-        let items = [JudgeItem(id: "q1", question: "Who finished the Varnholt bridge?", prediction: "Ilse Marr",
-                               golds: ["Ilse Marr"], contexts: ["The Varnholt bridge was finished in 1873 by the engineer Ilse Marr."])]
-        let (scores, summary) = try AnswerJudge(model: judge, embed: nil, prompts: prompts).score(items)
-        XCTAssertEqual(summary.requests, 2)
-        let s = try XCTUnwrap(scores.first)
-        XCTAssertFalse(s.rawCorrectness.isEmpty, "the served judge's reply is kept")
-        // A second run asks the same greedy question and gets the same reply.
-        XCTAssertEqual(try AnswerJudge(model: judge, embed: nil, prompts: prompts).score(items).scores, scores)
-        let parsed = [s.answerCorrectness, s.faithfulness].filter { !$0.isNaN }.count
-        XCTAssertEqual(parsed + summary.unparsable, 2, "each reply is either scored or counted as unparsable")
-    }
-}

@@ -1,3 +1,4 @@
+import RaditEval
 import RaditRemote
 
 /// A judge behind any OpenAI-compatible chat endpoint (`[remote]`, `radit serve`, vLLM,
