@@ -146,8 +146,11 @@ final class SweepTests: XCTestCase {
         // The base LM scores the same first batch in every cell of a seed.
         XCTAssertGreaterThan(whole.reuse.lsrPairs, 0)
         // (base LM, base retriever) and base closed-book passes: computed once per
-        // (seed, top_k), read back by the two other oracle shares.
-        XCTAssertEqual(whole.reuse.evaluationPasses, 6 * 2 * 2)
+        // (seed, top_k), read back by the two other oracle shares. The tiny LM's LSR
+        // targets are all flat (lsr_flat_share = 1), so R-ft leaves the retriever unchanged
+        // (equal digests) and every cell's
+        // (base LM, "R-ft" retriever) pass is the base pair's and is read back too.
+        XCTAssertEqual(whole.reuse.evaluationPasses, 6 * 2 * 2 + 18)
 
         // Stopped during the fifth cell's first training step.
         let cut = try Sweep(config: config, runsDirectory: dir.appendingPathComponent("cut"))
@@ -265,8 +268,11 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(report.ran, 2)
         let json = try String(contentsOf: sweep.cellDirectory(sweep.cells[0]).appendingPathComponent("cell.json"), encoding: .utf8)
         XCTAssertEqual(json, "{\"sweep\": \"grid\", \"cell\": \"base\", \"variant\": \"base\", \"overrides\": {\"train.steps\": 0}}\n")
-        // The second cell reads back the first cell's base passes ((base, base) and closed-book).
-        XCTAssertEqual(report.reuse.evaluationPasses, 2)
+        // The 0-step cell computes (base, base) and base closed-book once and reads them back
+        // for its other three pairs and its "LM-ft" closed-book pass (4); the second cell
+        // reads back the base passes (2) and, its retriever unchanged (all LSR targets
+        // flat: equal digests), its (base LM, R-ft) pass (1).
+        XCTAssertEqual(report.reuse.evaluationPasses, 7)
         let f = try StoreFile.open(sweep.cellDirectory(sweep.cells[0]).appendingPathComponent("run.h5"))
         defer { try? f.close() }
         let em = try f.read("/results/em", as: Double.self)

@@ -165,6 +165,53 @@ final class RunTablesTests: XCTestCase {
         }
     }
 
+    /// experiments/raft_table1.toml's shape: cells with eval.table = false whose variants
+    /// name RAFT Table 1 rows; each row is its cell's own evaluated pass, a closed-book
+    /// cell's closed-book pass is its headline without rankings, and the untrained cells'
+    /// passes are computed once (shared across cells).
+    func testNamedVariantsFillTheirRaftTable1Rows() throws {
+        let sweep = Fixtures.temporaryDirectory("run-tables-variants").appendingPathComponent("raft-sweep")
+        let cells: [(name: String, set: [String])] = [
+            ("base", ["train.steps=0", "train.warmup_steps=0", "eval.mode=closed_book"]),
+            ("base+RAG", ["train.steps=0", "train.warmup_steps=0"]),
+            ("RAFT", []),
+        ]
+        let sharing = try SweepSharing(scoreCacheFile: nil)
+        for cell in cells {
+            let dir = sweep.appendingPathComponent(cell.name)
+            let overrides = ["eval.table=false"] + cell.set
+            let run = try ExperimentRun(create: dir, config: try Self.config(overrides), overrides: overrides, root: dir)
+            run.sharing = sharing
+            XCTAssertNotNil(try run.execute(backend: ToyBackend(), root: dir))
+            let json = "{\"sweep\": \"raft-sweep\", \"cell\": \"\(cell.name)\", \"variant\": \"\(cell.name)\", \"overrides\": {}}"
+            try Data(json.utf8).write(to: dir.appendingPathComponent("cell.json"))
+        }
+        let c = try RunCollection(paths: [sweep])
+        let t = try PaperTables(c, statistics: Self.statistics).table("raft-table1")
+        for name in ["base", "base+RAG", "RAFT"] {
+            let run = try XCTUnwrap(c.runs.first { $0.name == name })
+            let headline = try XCTUnwrap(run.headline)
+            XCTAssertEqual(try XCTUnwrap(t.cell(name, "toy/EM")).value, headline.records.scores(.exactMatch).mean, accuracy: 1e-12, name)
+        }
+        XCTAssertNil(t.cell("DSF", "toy/EM"))
+        XCTAssertNil(t.cell("RA-DIT", "toy/EM"), "the RAFT cell fills only its own row")
+        let base = try XCTUnwrap(c.runs.first { $0.name == "base" })
+        let closed = try XCTUnwrap(base.pass("LM-ft+closed-book"))
+        XCTAssertEqual(closed.records.records.map(\.prediction), base.headline!.records.records.map(\.prediction))
+        XCTAssertTrue(closed.records.records.allSatisfy { $0.rankingIDs.isEmpty })
+        // A 0-step cell evaluates the untrained models even as its "tuned" pair: a cell that
+        // differs from base+RAG only in a training key reads both its passes back.
+        XCTAssertEqual(sharing.reuse.evaluationPasses, 0)
+        let again = sweep.deletingLastPathComponent().appendingPathComponent("base+RAG-lr")
+        let overrides = ["eval.table=false", "train.steps=0", "train.warmup_steps=0", "train.lm_lr=0.5"]
+        let run = try ExperimentRun(create: again, config: try Self.config(overrides), overrides: overrides, root: again)
+        run.sharing = sharing
+        let r = try XCTUnwrap(try run.execute(backend: ToyBackend(), root: again))
+        XCTAssertEqual(sharing.reuse.evaluationPasses, 2)
+        let rag = try XCTUnwrap(c.runs.first { $0.name == "base+RAG" })
+        XCTAssertEqual(r.passes.map(\.records), rag.passes.map(\.records))
+    }
+
     func testAmbiguousRowsAreRefusedNamingTheRuns() throws {
         let (sweep, _) = try Self.sweep()
         let all = PaperTables(try RunCollection(paths: [sweep]), statistics: Self.statistics)

@@ -91,7 +91,16 @@ public struct PaperTables: Sendable {
                 entries.append(Entry(row: row(key), slot: run.dataset, seed: run.seed, records: p.records, source: run.name,
                                      shared: shared))
             }
+            // A sweep cell whose variant names a row (raft_table1.toml: base, base+RAG, DSF,
+            // DSF+RAG, RAFT) fills that row with the pass it was configured to evaluate (its
+            // headline: tuned LM, the run's retriever, the run's eval.mode), before any run's
+            // shared base passes, which then only fill rows no variant named.
+            var named: [Entry] = []
             for run in runs {
+                if let key = Self.namedRow(run), let p = run.headline {
+                    named.append(Entry(row: row(key), slot: run.dataset, seed: run.seed, records: p.records, source: run.name))
+                    continue
+                }
                 add("base", run, "base+closed-book", shared: true)
                 add("base+RAG", run, "base+base", shared: true)
                 switch Self.method(run) {
@@ -104,7 +113,7 @@ public struct PaperTables: Sendable {
                     add("RA-DIT", run, "LM-ft+R-ft")
                 }
             }
-            return (shape, entries, datasetSlot)
+            return (shape, named + entries, datasetSlot)
         case "grid":
             let name = try single(layout)
             let ds = Set(runs.compactMap { $0.int(AnalysisKey.raftDistractors) }).sorted()
@@ -194,6 +203,14 @@ public struct PaperTables: Sendable {
             return k
         case .rPrecision: return nil
         }
+    }
+
+    /// The RAFT Table 1 row a sweep cell's variant names (`base`, `base+RAG`, `DSF`,
+    /// `DSF+RAG`, `RAFT`, `RA-DIT`; case and spaces ignored), or nil.
+    static func namedRow(_ run: StoredRun) -> String? {
+        guard let v = run.cell?.variant else { return nil }
+        let norm = { (s: String) in s.replacingOccurrences(of: " ", with: "").uppercased() }
+        return TableLayout.raftTable1Rows.first { norm($0) == norm(v) }
     }
 
     /// Which RAFT Table 1 method a run trained: its variant's name when it is one of the

@@ -1,5 +1,6 @@
 import Foundation
 import RaditBase
+import RaditEval
 import RaditRetrieval
 import RaditStore
 import RaditTuning
@@ -258,6 +259,14 @@ public final class ExperimentRun {
                                    options: options, recallAt: recallAt)
             return try sharing.evaluation(key: key, compute: compute)
         }
+        // A component the run left untouched (0 steps, nothing adopted, or R-ft off) is the
+        // untrained one, so its passes are shared like the base passes.
+        let unchanged = try TunedComponent.allCases.map { c in
+            let keys = try tuner.parameterKeys(c)
+            return try base.parameterDigest(of: keys) == tuned.parameterDigest(of: keys)
+        }
+        let untrainedLM = [true, unchanged[TunedComponent.lm.rawValue]]
+        let untrainedRetriever = [true, unchanged[TunedComponent.retriever.rawValue]]
         for (l, r) in pairs {
             // A stop during the final evaluation takes effect between its passes; the last
             // checkpoint holds the finished training, and --resume evaluates again.
@@ -270,7 +279,7 @@ public final class ExperimentRun {
                                    stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
                                    progress: evalProgress)
             }
-            let report = try (l == 0 && r == 0 ? untrained(io, recallAt: results.recallAt, pass) : pass())
+            let report = try (untrainedLM[l] && untrainedRetriever[r] ? untrained(io, recallAt: results.recallAt, pass) : pass())
             results.em[l][r] = report.exactMatch
             results.f1[l][r] = report.f1
             results.recall[r] = report.recall
@@ -282,7 +291,21 @@ public final class ExperimentRun {
                                        stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") closed-book",
                                        progress: evalProgress)
                 }
-                let closedBook = try (l == 0 && r == 0 ? untrained(closed, recallAt: [], closedBookPass) : closedBookPass())
+                // With eval.mode = "closed_book" the pass above already answered closed-book:
+                // its answers are this pass's, without the retriever's rankings.
+                let closedBook: (exactMatch: Double, records: ExampleRecords)
+                if io.mode == .closedBook {
+                    var rows = report.records.records
+                    for i in rows.indices {
+                        rows[i].rankingIDs = []
+                        rows[i].rankingScores = []
+                        rows[i].rankingHasAnswer = []
+                    }
+                    closedBook = (report.exactMatch, try ExampleRecords(rows, source: "evaluation \(split.rawValue) closed-book"))
+                } else {
+                    let r = try (untrainedLM[l] ? untrained(closed, recallAt: [], closedBookPass) : closedBookPass())
+                    closedBook = (r.exactMatch, r.records)
+                }
                 results.closedBookEM[l] = closedBook.exactMatch
                 results.passes.append(EvaluationPass(lm: lmName, retriever: nil, mode: .closedBook, split: split.rawValue,
                                                      k: 0, records: closedBook.records))
