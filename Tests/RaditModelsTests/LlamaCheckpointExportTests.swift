@@ -91,4 +91,22 @@ final class LlamaCheckpointExportTests: XCTestCase {
         assertClose(real.flatMap { Array(b[($0 * V)..<(($0 + 1) * V)]) },
                     real.flatMap { Array(a[($0 * V)..<(($0 + 1) * V)]) }, tolerance: 1e-5, "logits")
     }
+
+    /// A checkpoint with a weight the Llama model has no slot for (Qwen2's q/k/v biases) is
+    /// refused naming the weight, not loaded without it.
+    func testAWeightWithoutASlotIsRefused() throws {
+        let c = LlamaConfig(layers: 1, width: 8, heads: 2, kvHeads: 2, mlpWidth: 12, vocab: 11, tiedEmbeddings: true)
+        let m = try LlamaModel<Float>(config: c, seed: 2)
+        let dir = Fixtures.temporaryDirectory("llama-export-bias")
+        try m.exportHuggingFace(to: dir)
+        XCTAssertNoThrow(try LlamaModel<Float>(huggingFace: dir), "the plain export loads")
+        let file = dir.appendingPathComponent("model.safetensors")
+        let st = try SafetensorsFile(url: file)
+        var tensors = try st.tensors.map { (name: $0.name, tensor: Tensor(shape: $0.shape, scalars: try st.floats($0.name))) }
+        tensors.append((name: "model.layers.0.self_attn.q_proj.bias", tensor: Tensor(shape: [8], scalars: [Float](repeating: 0.5, count: 8))))
+        try SafetensorsWriter.write(tensors, metadata: ["format": "pt"], to: file)
+        XCTAssertThrowsError(try LlamaModel<Float>(huggingFace: dir)) { e in
+            XCTAssertTrue("\(e)".contains("model.layers.0.self_attn.q_proj.bias") && "\(e)".contains("not supported"), "\(e)")
+        }
+    }
 }

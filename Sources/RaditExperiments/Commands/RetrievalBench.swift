@@ -200,7 +200,9 @@ public enum RetrievalBenchError: Error, CustomStringConvertible {
         case .noTunedQueryEncoder:
             return "--retrievers dense-tuned needs --query-encoder DIR (a tuned query encoder folder, e.g. from `radit export RUN --retriever DIR`)"
         case .encoderUnavailable(let option, let value, let reason):
-            return "\(option) \(value): no encoder there (\(reason)); run `radit models fetch` in the repository folder, "
+            // The reason may already say to fetch the models; say it once.
+            let fetch = reason.contains("radit models fetch") ? "" : "run `radit models fetch` in the repository folder, "
+            return "\(option) \(value): no encoder there (\(reason)); " + fetch
                 + "give \(option) a model folder, or leave the dense retrievers out of --retrievers"
         }
     }

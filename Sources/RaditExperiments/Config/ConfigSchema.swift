@@ -289,7 +289,7 @@ public enum ConfigSchema {
               basis: "RA-DIT Table 6 layout"),
         // [remote]
         .init(key: "remote.base_url", type: .string, defaultValue: .string(""),
-              help: "OpenAI-compatible server (vLLM, llama.cpp server, `radit serve`, a hosted API) including the version path, e.g. http://127.0.0.1:8080/v1; used by train.lsr_scorer = \"remote\"",
+              help: "OpenAI-compatible server (vLLM, `radit serve`, a hosted API; llama.cpp's server generates but refuses `echo`, so it cannot score for R-ft) including the version path, e.g. http://127.0.0.1:8080/v1; used by train.lsr_scorer = \"remote\"",
               basis: "Radit's option"),
         .init(key: "remote.model", type: .string, defaultValue: .string(""), help: "model name sent to the server", basis: "Radit's option"),
         .init(key: "remote.api_key_env", type: .string, defaultValue: .string("OPENAI_API_KEY"),

@@ -88,8 +88,9 @@ public struct LlamaHFConfig: Codable, Sendable, Equatable {
     public var bosTokenId: Int?
     public var eosTokenId: Int?
 
-    /// `model_type` values read as Llama-family models.
-    public static let families = ["llama", "mistral", "qwen2"]
+    /// `model_type` values read as Llama-family models (Qwen2 is not one: its q/k/v biases
+    /// have no slot here).
+    public static let families = ["llama", "mistral"]
 
     /// Checks the family (`model_type`, else `architectures`) before anything else, so a
     /// folder of another model says so instead of naming a Llama key it lacks.

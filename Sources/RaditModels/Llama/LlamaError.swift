@@ -4,6 +4,7 @@ import RaditBase
 public enum LlamaError: RaditError, Equatable {
     case invalidConfig(String)
     case missingWeight(file: String, name: String)
+    case unusedWeights(file: String, names: [String])
     case weightShape(file: String, name: String, expected: [Int], found: [Int])
     case unsupportedArchitecture(file: String, found: String)
     case tokenOutOfRange(token: Int, vocab: Int)
@@ -17,6 +18,9 @@ public enum LlamaError: RaditError, Equatable {
         switch self {
         case .invalidConfig(let why): return "invalid Llama config: \(why)"
         case let .missingWeight(file, name): return "\(file): weight '\(name)' is missing; the file is not a complete Llama checkpoint"
+        case let .unusedWeights(file, names):
+            let shown = names.prefix(4).joined(separator: ", ") + (names.count > 4 ? ", … (\(names.count) in all)" : "")
+            return "\(file): weights \(shown) have no place in a Llama model (e.g. Qwen2's q/k/v biases); loading without them would compute another model, so this checkpoint is not supported"
         case let .weightShape(file, name, e, f): return "\(file): weight '\(name)' has shape \(f), the config expects \(e); the config and weights disagree"
         case let .unsupportedArchitecture(file, found):
             return "\(file): '\(found)' is not a Llama-family model; give a Llama-family GGUF file "

@@ -38,6 +38,15 @@ extension LlamaModel {
         let hf = try LlamaHFConfig.load(url: folder.appendingPathComponent("config.json"))
         try self.init(config: LlamaConfig(hf: hf))
         let st = try SafetensorsFile(url: folder.appendingPathComponent("model.safetensors"))
+        // Every stored weight must have a slot: a weight the model would drop (Qwen2's q/k/v
+        // biases) changes what it computes. RoPE's stored inverse frequencies are derived
+        // from the config, and a tied output matrix may be stored beside the embeddings.
+        let slotNames = Set(arena.slots.map(\.name))
+        let unused = st.tensors.map(\.name).filter { name in
+            !slotNames.contains(name) && !name.hasSuffix("rotary_emb.inv_freq")
+                && !(config.tiedEmbeddings && name == "lm_head.weight")
+        }.sorted()
+        guard unused.isEmpty else { throw LlamaError.unusedWeights(file: st.path, names: unused) }
         for slot in arena.slots {
             let info: SafetensorsTensorInfo
             do { info = try st.info(slot.name) } catch { throw LlamaError.missingWeight(file: st.path, name: slot.name) }
