@@ -5,10 +5,11 @@ extension RemoteEndpoint {
     /// section, a teacher, a hosted fine-tuning service): '' as the key variable means a
     /// server without keys; connecting may take at most 10 s of the total timeout.
     static func configured(baseURL: String, model: String, apiKeyEnvironment: String, timeout: Double,
-                           maxConcurrency: Int, maxAttempts: Int) -> RemoteEndpoint {
+                           maxConcurrency: Int, maxAttempts: Int, names: RemoteSettingNames = .config) -> RemoteEndpoint {
         RemoteEndpoint(baseURL: baseURL, model: model, apiKeyVariable: apiKeyEnvironment.isEmpty ? nil : apiKeyEnvironment,
                        http: HTTPClientConfig(timeouts: Timeouts(connect: min(10, timeout), total: timeout),
-                                              maxConcurrency: maxConcurrency, retry: RetryPolicy(maxAttempts: maxAttempts)))
+                                              maxConcurrency: maxConcurrency, retry: RetryPolicy(maxAttempts: maxAttempts)),
+                       settingNames: names)
     }
 
     /// The checks of a chat command's endpoint options (teacher, judge); errors name the

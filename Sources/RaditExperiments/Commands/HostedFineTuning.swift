@@ -78,7 +78,7 @@ public struct HostedFineTuning {
 
     var endpoint: RemoteEndpoint {
         .configured(baseURL: baseURL, model: model, apiKeyEnvironment: apiKeyEnvironment, timeout: timeout,
-                    maxConcurrency: 1, maxAttempts: maxAttempts)
+                    maxConcurrency: 1, maxAttempts: maxAttempts, names: .flags(url: "--base-url"))
     }
 
     public var recordURL: URL { folder.appendingPathComponent(Self.recordName) }

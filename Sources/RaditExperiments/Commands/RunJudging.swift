@@ -32,7 +32,7 @@ public struct JudgeSettings: Sendable {
 
     public var endpoint: RemoteEndpoint {
         .configured(baseURL: baseURL, model: model, apiKeyEnvironment: apiKeyEnvironment, timeout: timeout,
-                    maxConcurrency: maxConcurrency, maxAttempts: maxAttempts)
+                    maxConcurrency: maxConcurrency, maxAttempts: maxAttempts, names: .flags(url: "--judge-url"))
     }
 
     func check() throws {

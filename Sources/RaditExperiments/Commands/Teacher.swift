@@ -42,7 +42,7 @@ public struct TeacherSettings: Sendable {
 
     public var endpoint: RemoteEndpoint {
         .configured(baseURL: baseURL, model: model, apiKeyEnvironment: apiKeyEnvironment, timeout: timeout,
-                    maxConcurrency: maxConcurrency, maxAttempts: maxAttempts)
+                    maxConcurrency: maxConcurrency, maxAttempts: maxAttempts, names: .flags(url: "--teacher-url"))
     }
 
     /// Checks the settings and opens the cache.

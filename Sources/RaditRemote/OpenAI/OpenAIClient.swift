@@ -14,8 +14,8 @@ public final class OpenAIClient: Sendable {
     public init(endpoint: RemoteEndpoint, environment: [String: String] = ProcessInfo.processInfo.environment,
                 onRetry: (@Sendable (RetryNotice) -> Void)? = nil) throws {
         self.endpoint = endpoint
-        let key = try endpoint.apiKeyVariable.map { try APIKey.fromEnvironment($0, environment: environment) }
-        http = HTTPClient(config: endpoint.http, apiKey: key, onRetry: onRetry)
+        let key = try endpoint.apiKeyVariable.map { try APIKey.fromEnvironment($0, environment: environment, names: endpoint.settingNames) }
+        http = HTTPClient(config: endpoint.http, apiKey: key, onRetry: onRetry, names: endpoint.settingNames)
     }
 
     /// New connections opened so far (fewer than requests: connections were reused).

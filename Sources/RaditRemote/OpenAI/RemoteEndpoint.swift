@@ -12,11 +12,40 @@ public struct RemoteEndpoint: Sendable, Equatable {
     /// Environment variable holding the API key; nil for servers without keys.
     public var apiKeyVariable: String?
     public var http: HTTPClientConfig
+    /// Where the user set the URL and the key variable, so that an error says what to fix.
+    public var settingNames: RemoteSettingNames
 
-    public init(baseURL: String, model: String, apiKeyVariable: String? = nil, http: HTTPClientConfig = HTTPClientConfig()) {
+    public init(baseURL: String, model: String, apiKeyVariable: String? = nil, http: HTTPClientConfig = HTTPClientConfig(),
+                settingNames: RemoteSettingNames = .config) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.model = model; self.apiKeyVariable = apiKeyVariable; self.http = http
+        self.model = model; self.apiKeyVariable = apiKeyVariable; self.http = http; self.settingNames = settingNames
     }
 
     func url(_ path: String) -> String { baseURL + path }
+}
+
+/// The user-facing names of the settings behind an endpoint: config keys (`[remote]`) or
+/// command-line flags (`--teacher-url`, `--judge-url`, `--base-url`). Errors name them.
+public struct RemoteSettingNames: Sendable, Equatable {
+    /// What holds the base URL, and what names the API key's environment variable.
+    public var baseURL: String
+    public var apiKey: String
+
+    public init(baseURL: String, apiKey: String) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+    }
+
+    /// The config's `[remote]` section.
+    public static let config = RemoteSettingNames(baseURL: "remote.base_url", apiKey: "remote.api_key_env")
+
+    /// Command-line flags, e.g. `.flags(url: "--teacher-url")`.
+    public static func flags(url: String, apiKey: String = "--api-key-env") -> RemoteSettingNames {
+        RemoteSettingNames(baseURL: url, apiKey: apiKey)
+    }
+
+    /// How to say "set it to nothing" for the key setting.
+    var clearKey: String {
+        apiKey.hasPrefix("--") ? "pass \(apiKey) '' for a server without keys" : "set \(apiKey) = \"\" for a server without keys"
+    }
 }
