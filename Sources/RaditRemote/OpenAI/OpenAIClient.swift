@@ -105,6 +105,12 @@ public final class OpenAIClient: Sendable {
         try post("/fine_tuning/jobs", request)
     }
 
+    /// The most recent jobs, newest first (the API's order).
+    public func fineTuningJobs(limit: Int = 100) throws -> [FineTuningJob] {
+        let list: FineTuningJobList = try get("/fine_tuning/jobs?limit=\(limit)")
+        return list.data
+    }
+
     public func fineTuningJob(id: String) throws -> FineTuningJob {
         try get("/fine_tuning/jobs/\(try pathComponent(id))")
     }
