@@ -44,15 +44,20 @@ final class HostedFineTuningTests: XCTestCase {
         }
     }
 
+    /// A job of model `base-m` on `server` for the JSONL above, recording in a fresh folder's `run/`.
+    func fineTuning(_ server: FaultServer, _ label: String) throws -> HostedFineTuning {
+        let dir = Fixtures.temporaryDirectory(label)
+        let training = dir.appendingPathComponent("raft.chat.train.jsonl")
+        try Self.jsonl.write(to: training, atomically: true, encoding: .utf8)
+        return HostedFineTuning(baseURL: server.baseURL + "/v1", model: "base-m", training: training,
+                                folder: dir.appendingPathComponent("run"))
+    }
+
     func testUploadCreatePollAndRecord() throws {
         let polls = Polls()
         let server = try FaultServer(lifetime: 120, script: fakeService(polls))
         defer { server.stop() }
-        let dir = Fixtures.temporaryDirectory("hosted-ft")
-        let training = dir.appendingPathComponent("raft.chat.train.jsonl")
-        try Self.jsonl.write(to: training, atomically: true, encoding: .utf8)
-        var job = HostedFineTuning(baseURL: server.baseURL + "/v1", model: "base-m", training: training,
-                                   folder: dir.appendingPathComponent("run"))
+        var job = try fineTuning(server, "hosted-ft")
         job.apiKeyEnvironment = "FT_KEY"
         job.environment = ["FT_KEY": "sk-ft-secret-99"]
         job.epochs = 2
@@ -148,11 +153,7 @@ final class HostedFineTuningTests: XCTestCase {
         let jobs = Jobs()
         let server = try FaultServer(lifetime: 120, script: slowCreateService(jobs))
         defer { server.stop() }
-        let dir = Fixtures.temporaryDirectory("hosted-ft-timeout")
-        let training = dir.appendingPathComponent("raft.chat.train.jsonl")
-        try Self.jsonl.write(to: training, atomically: true, encoding: .utf8)
-        var job = HostedFineTuning(baseURL: server.baseURL + "/v1", model: "base-m", training: training,
-                                   folder: dir.appendingPathComponent("run"))
+        var job = try fineTuning(server, "hosted-ft-timeout")
         job.apiKeyEnvironment = ""
         job.suffix = "radit"
         job.timeout = 1

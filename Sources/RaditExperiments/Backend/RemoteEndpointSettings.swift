@@ -5,7 +5,7 @@ extension RemoteEndpoint {
     /// section, a teacher, a hosted fine-tuning service): '' as the key variable means a
     /// server without keys; connecting may take at most 10 s of the total timeout.
     static func configured(baseURL: String, model: String, apiKeyEnvironment: String, timeout: Double,
-                           maxConcurrency: Int, maxAttempts: Int, names: RemoteSettingNames = .config) -> RemoteEndpoint {
+                           maxConcurrency: Int, maxAttempts: Int, names: RemoteSettingNames = .remoteSection) -> RemoteEndpoint {
         RemoteEndpoint(baseURL: baseURL, model: model, apiKeyVariable: apiKeyEnvironment.isEmpty ? nil : apiKeyEnvironment,
                        http: HTTPClientConfig(timeouts: Timeouts(connect: min(10, timeout), total: timeout),
                                               maxConcurrency: maxConcurrency, retry: RetryPolicy(maxAttempts: maxAttempts)),

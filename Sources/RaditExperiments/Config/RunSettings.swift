@@ -2,6 +2,7 @@ import Foundation
 import RaditData
 import RaditKernels
 import RaditModels
+import RaditRemote
 import RaditRetrieval
 import RaditTuning
 
@@ -195,6 +196,11 @@ public struct RemoteSettings: Sendable, Equatable {
     public var maxAttempts: Int
     /// Appended to every answer the server scores ('' = none).
     public var endOfAnswer: String
+}
+
+extension RemoteSettingNames {
+    /// The `[remote]` section's keys, for errors about its server.
+    static let remoteSection = RemoteSettingNames(baseURL: "remote.base_url", apiKey: "remote.api_key_env")
 }
 
 /// A whole config decoded once into typed settings: the only place (with the schema and

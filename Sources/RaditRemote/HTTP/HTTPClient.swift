@@ -56,7 +56,7 @@ public final class HTTPClient: @unchecked Sendable {
     /// `apiKey` is sent as a bearer token on every request; `onRetry` hears of each retry;
     /// errors name the setting that holds the URL (`names`).
     public init(config: HTTPClientConfig = HTTPClientConfig(), apiKey: APIKey? = nil,
-                onRetry: (@Sendable (RetryNotice) -> Void)? = nil, names: RemoteSettingNames = .config) {
+                onRetry: (@Sendable (RetryNotice) -> Void)? = nil, names: RemoteSettingNames = .generic) {
         self.config = config
         self.apiKey = apiKey
         self.onRetry = onRetry

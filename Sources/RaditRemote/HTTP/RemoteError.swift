@@ -5,11 +5,11 @@ import RaditBase
 /// the API key (requests do not carry it, and response excerpts are the server's words).
 public enum RemoteError: RaditError, Equatable {
     /// The environment variable the config names for the API key is unset or empty.
-    case missingAPIKey(variable: String, names: RemoteSettingNames = .config)
+    case missingAPIKey(variable: String, names: RemoteSettingNames = .generic)
     /// The server answered with a non-success status (after retries when retryable).
     case http(status: Int, url: String, requestId: String?, excerpt: String, attempts: Int)
     /// The connection failed, timed out or broke off (curl's code and words), after retries.
-    case transport(url: String, code: Int, detail: String, attempts: Int, names: RemoteSettingNames = .config)
+    case transport(url: String, code: Int, detail: String, attempts: Int, names: RemoteSettingNames = .generic)
     /// The server asked to wait longer (`Retry-After`) than the policy allows.
     case retryAfterTooLong(url: String, status: Int, seconds: Double, limit: Double, requestId: String?)
     /// A success status whose body is not what the API promises (invalid JSON, missing field).

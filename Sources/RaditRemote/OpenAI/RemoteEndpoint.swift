@@ -16,7 +16,7 @@ public struct RemoteEndpoint: Sendable, Equatable {
     public var settingNames: RemoteSettingNames
 
     public init(baseURL: String, model: String, apiKeyVariable: String? = nil, http: HTTPClientConfig = HTTPClientConfig(),
-                settingNames: RemoteSettingNames = .config) {
+                settingNames: RemoteSettingNames = .generic) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.model = model; self.apiKeyVariable = apiKeyVariable; self.http = http; self.settingNames = settingNames
     }
@@ -24,8 +24,9 @@ public struct RemoteEndpoint: Sendable, Equatable {
     func url(_ path: String) -> String { baseURL + path }
 }
 
-/// The user-facing names of the settings behind an endpoint: config keys (`[remote]`) or
-/// command-line flags (`--teacher-url`, `--judge-url`, `--base-url`). Errors name them.
+/// The user-facing names of the settings behind an endpoint: config keys (the `[remote]`
+/// section's, named where the config schema lives) or command-line flags (`--teacher-url`,
+/// `--judge-url`, `--base-url`). Errors name them.
 public struct RemoteSettingNames: Sendable, Equatable {
     /// What holds the base URL, and what names the API key's environment variable.
     public var baseURL: String
@@ -36,8 +37,8 @@ public struct RemoteSettingNames: Sendable, Equatable {
         self.apiKey = apiKey
     }
 
-    /// The config's `[remote]` section.
-    public static let config = RemoteSettingNames(baseURL: "remote.base_url", apiKey: "remote.api_key_env")
+    /// An endpoint built in code: its own fields.
+    public static let generic = RemoteSettingNames(baseURL: "the endpoint's baseURL", apiKey: "the endpoint's apiKeyVariable")
 
     /// Command-line flags, e.g. `.flags(url: "--teacher-url")`.
     public static func flags(url: String, apiKey: String = "--api-key-env") -> RemoteSettingNames {
@@ -46,6 +47,8 @@ public struct RemoteSettingNames: Sendable, Equatable {
 
     /// How to say "set it to nothing" for the key setting.
     var clearKey: String {
-        apiKey.hasPrefix("--") ? "pass \(apiKey) '' for a server without keys" : "set \(apiKey) = \"\" for a server without keys"
+        if apiKey.hasPrefix("--") { return "pass \(apiKey) '' for a server without keys" }
+        if !apiKey.contains(" ") { return "set \(apiKey) = \"\" for a server without keys" }
+        return "set \(apiKey) to nil for a server without keys"
     }
 }
