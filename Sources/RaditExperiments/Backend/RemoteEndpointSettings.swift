@@ -26,3 +26,11 @@ extension RemoteEndpoint {
         }
     }
 }
+
+extension RemoteSettings {
+    /// The `[remote]` server as an endpoint (errors name the `remote.*` keys).
+    public var endpoint: RemoteEndpoint {
+        .configured(baseURL: baseURL, model: model, apiKeyEnvironment: apiKeyEnvironment, timeout: timeout,
+                    maxConcurrency: maxConcurrency, maxAttempts: maxAttempts)
+    }
+}

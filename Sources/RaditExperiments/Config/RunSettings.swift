@@ -53,6 +53,15 @@ public enum LSRScorer: String, Sendable, CaseIterable {
     case remote
 }
 
+/// Which LM the evaluation passes read with (`eval.lm`).
+public enum EvaluatedLM: String, Sendable, CaseIterable {
+    /// The run's own LM (base, and LM-ft after training).
+    case lm
+    /// The fixed model on the `[remote]` OpenAI-compatible server: generation from
+    /// `/v1/completions`, rerank scores from completions with echo + logprobs.
+    case remote
+}
+
 /// A paper's recipe as a preset (`train.recipe`); its values live in `ConfigSchema.recipes`.
 public enum TrainingRecipe: String, Sendable, CaseIterable {
     /// No preset: every key the config does not set takes its schema default.
@@ -183,6 +192,7 @@ public struct EvalSettings: Sendable, Equatable {
     public var inference: InferenceOptions
     public var recallAt: [Int]
     public var table: Bool
+    public var lm: EvaluatedLM
 }
 
 /// `[remote]`, typed: the OpenAI-compatible server and how to talk to it.
@@ -279,7 +289,8 @@ extension ExperimentConfig {
                                          tune: choice("retriever.tune"), trainableLayers: int("retriever.trainable_layers"),
                                          fromRun: string("retriever.from_run")),
             lm: lm, train: train,
-            eval: EvalSettings(inference: inference, recallAt: ints("eval.recall_at"), table: bool("eval.table")),
+            eval: EvalSettings(inference: inference, recallAt: ints("eval.recall_at"), table: bool("eval.table"),
+                               lm: choice("eval.lm")),
             remote: RemoteSettings(baseURL: string("remote.base_url"), model: string("remote.model"),
                                    apiKeyEnvironment: string("remote.api_key_env"), timeout: double("remote.timeout"),
                                    maxConcurrency: int("remote.max_concurrency"), maxAttempts: int("remote.max_attempts"),
