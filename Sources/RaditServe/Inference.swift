@@ -21,14 +21,6 @@ struct PromptTokens: Sendable {
 
 /// The model-side work of the API; every function runs on the model worker.
 enum Inference {
-    /// Tokenises a text prompt as native scoring and generation do (special tokens added).
-    static func tokens(_ bundle: LlamaBundle, text: String) -> PromptTokens {
-        let ids = bundle.tokenizer.encode(text).ids
-        let prefix = bundle.tokenizer.prefixIds
-        let added = !prefix.isEmpty && ids.starts(with: prefix) ? prefix.count : 0
-        return PromptTokens(ids: ids, text: text, added: added)
-    }
-
     /// Each token's text and where it starts (Unicode scalars from the start of the text);
     /// tokens the tokenizer added have no text. A token ending inside a UTF-8 character
     /// gets its text with the next token.
@@ -97,18 +89,14 @@ enum Inference {
         var completionTokens = 0
         if ask.maxTokens > 0 {
             let config = GenerationConfig(maxTokens: ask.maxTokens, sampling: ask.sampling, seed: ask.seed, stopStrings: ask.stop)
-            let result: GenerationResult
-            if let t = prompt.text {
-                (text, result) = try bundle.generate(promptText: t, config: config)
-            } else {
-                var g = config
-                if let eos = bundle.tokenizer.eosId ?? bundle.model.config.eosToken { g.stopTokens.insert(eos) }
-                let tok = bundle.tokenizer
-                result = try bundle.model.generate(prompt: prompt.ids, config: g, detokenize: { tok.decode($0) })
-                text = tok.decode(result.tokens)
-                if result.stopReason == .stopString, let s = ask.stop.first(where: { text.contains($0) }), let r = text.range(of: s) {
-                    text = String(text[..<r.lowerBound])
-                }
+            // The prompt's tokens as `OpenAIService.textPrompt` prepared them (text prompts too).
+            var g = config
+            if let eos = bundle.tokenizer.eosId ?? bundle.model.config.eosToken { g.stopTokens.insert(eos) }
+            let tok = bundle.tokenizer
+            let result = try bundle.model.generate(prompt: prompt.ids, config: g, detokenize: { tok.decode($0) })
+            text = tok.decode(result.tokens)
+            if result.stopReason == .stopString, let s = ask.stop.first(where: { text.contains($0) }), let r = text.range(of: s) {
+                text = String(text[..<r.lowerBound])
             }
             generated = result.tokens
             completionTokens = result.tokens.count

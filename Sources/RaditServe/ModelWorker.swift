@@ -34,10 +34,13 @@ final class ModelWorker: @unchecked Sendable {
         var vocab: Int
         var contextLength: Int
         var hasChatTemplate: Bool
+        /// The end token generation stops at.
+        var endToken: Int?
     }
 
     func facts() -> Facts {
         queue.sync { Facts(vocab: bundle.model.config.vocab, contextLength: bundle.model.config.maxPositions,
-                           hasChatTemplate: bundle.chatTemplate != nil) }
+                           hasChatTemplate: bundle.chatTemplate != nil,
+                           endToken: bundle.tokenizer.eosId ?? bundle.model.config.eosToken) }
     }
 }

@@ -118,8 +118,14 @@ final class OpenAIService: Sendable {
         return prompts
     }
 
+    /// A text prompt's tokens as native scoring and generation take them: special tokens
+    /// added, but an end token the tokenizer's post-processor appended (the text does not
+    /// end with it) dropped, as native prompts drop it (a prompt ending in it asks for nothing).
     private func textPrompt(_ text: String) -> PromptTokens {
-        let ids = tokenizer.encode(text).ids
+        var ids = tokenizer.encode(text).ids
+        if let end = facts.endToken, ids.last == end, tokenizer.encode(text, addSpecialTokens: false).ids.last != end {
+            ids.removeLast()
+        }
         let prefix = tokenizer.prefixIds
         return PromptTokens(ids: ids, text: text, added: !prefix.isEmpty && ids.starts(with: prefix) ? prefix.count : 0)
     }

@@ -130,21 +130,46 @@ public final class StoreFile: StoreGroup {
     public static func writeAtomically<R>(to url: URL, format: StoreFormat, version: Int,
                                           _ body: (StoreFile) throws -> R) throws -> R {
         let temporary = temporaryURL(for: url)
-        let file: StoreFile
+        return try publish(url, via: temporary, open: { try create(temporary, format: format, version: version, overwrite: true) }, body)
+    }
+
+    /// Changes an existing file without ever leaving it half-written: copies it to
+    /// `<name>.tmp-<pid>` beside `url`, opens the copy for writing (checking `format` and
+    /// `versions`), runs `body`, flushes, closes and fsyncs it, then renames it over `url`.
+    /// If anything fails the copy is removed and `url` is untouched.
+    @discardableResult
+    public static func updateAtomically<R>(_ url: URL, expecting format: StoreFormat, versions: ClosedRange<Int>,
+                                           _ body: (StoreFile) throws -> R) throws -> R {
+        guard FileManager.default.fileExists(atPath: url.path) else { throw StoreError.fileNotFound(file: url.path) }
+        let temporary = temporaryURL(for: url)
+        unlink(temporary.path)
         do {
-            file = try create(temporary, format: format, version: version, overwrite: true)
+            try FileManager.default.copyItem(at: url, to: temporary)
         } catch {
             unlink(temporary.path)
-            throw naming(error, url, for: temporary)
+            let ns = error as NSError
+            let posix: NSError? = ns.domain == NSPOSIXErrorDomain ? ns : ns.userInfo[NSUnderlyingErrorKey] as? NSError
+            throw FileSystemError(path: url.path, operation: "copying to \(temporary.lastPathComponent)",
+                                  code: posix.map { Int32($0.code) } ?? EIO)
         }
+        return try publish(url, via: temporary, open: { try StoreFile.open(temporary, expecting: format, versions: versions, mode: .readWrite) }, body)
+    }
+
+    /// Runs `body` on the file `open` gives at `temporary`, then closes, fsyncs and renames
+    /// it over `url`; on any failure the temporary file is removed and `url` is untouched.
+    private static func publish<R>(_ url: URL, via temporary: URL, open: () throws -> StoreFile,
+                                   _ body: (StoreFile) throws -> R) throws -> R {
+        var opened: StoreFile?
         do {
+            let file = try open()
+            opened = file
             let result = try body(file)
             try file.close()
             try syncFile(temporary.path)
             try AtomicFileWrite.commit(temporary, to: url)
             return result
         } catch {
-            try? file.close()
+            try? opened?.close()
             unlink(temporary.path)
             throw naming(error, url, for: temporary)
         }

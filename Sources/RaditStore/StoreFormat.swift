@@ -45,6 +45,9 @@ public enum RunLayout {
     /// `/predictions/<pass>/`: per-example records of each final evaluation pass
     /// (`base+base` … `LM-ft+closed-book`; columns as RaditEval's `ExampleRecords` lays them out).
     public static let predictions = "/predictions"
+    /// `/judge/<pass>/`: judge metrics of a pass's predictions, one row per question
+    /// (`radit judge`; RaditEval's `JudgeColumns`), with the judge's name and counts as attributes.
+    public static let judge = "/judge"
 }
 
 /// Paths inside `ckpt-<step>.h5` (format `radit.checkpoint`).

@@ -16,7 +16,10 @@ struct FinetuneRemote: ParsableCommand {
         discussion: """
         Records the uploaded files, the job, its events and the resulting model name in \
         OUT/hosted-finetune.json after every step. A rerun with the same data follows the \
-        recorded job instead of uploading again or starting a second job.
+        recorded job instead of uploading again or starting a second job. The create request \
+        is never retried blindly: after a timeout, a broken connection or a 5xx (or a rerun \
+        after a stop mid-create) the service's job list is read, and a job of the same upload, \
+        model and suffix created since the first attempt is adopted and recorded ("adopted").
         """)
 
     @Option(help: "Training data: the chat JSONL that `radit generate raft|rait` writes (*.chat.train.jsonl).") var training: String

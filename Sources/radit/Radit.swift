@@ -28,6 +28,7 @@ struct Radit: ParsableCommand {
             Serve.self,
             Table.self,
             Report.self,
+            Judge.self,
             Export.self,
             Finetune.self,
         ]

@@ -110,7 +110,7 @@ final class HTTPClientFaultTests: XCTestCase {
         let server = try FaultServer { _, _ in .truncated(declared: 100, body: Data("{".utf8)) }
         defer { server.stop() }
         XCTAssertThrowsError(try client(attempts: 2).send(get(server))) { error in
-            guard case .transport(_, 18, _, 2)? = error as? RemoteError else { return XCTFail("\(error)") }
+            guard case .transport(_, 18, _, 2, _)? = error as? RemoteError else { return XCTFail("\(error)") }
         }
     }
 
@@ -134,7 +134,7 @@ final class HTTPClientFaultTests: XCTestCase {
         defer { server.stop() }
         let notices = Notices()
         XCTAssertThrowsError(try client(attempts: 2, total: 0.3, notices: notices).send(get(server))) { error in
-            guard case .transport(_, 28, _, 2)? = error as? RemoteError else { return XCTFail("\(error)") }  // CURLE_OPERATION_TIMEDOUT
+            guard case .transport(_, 28, _, 2, _)? = error as? RemoteError else { return XCTFail("\(error)") }  // CURLE_OPERATION_TIMEDOUT
         }
         XCTAssertEqual(notices.all.map(\.curlCode), [28])
     }
@@ -142,7 +142,7 @@ final class HTTPClientFaultTests: XCTestCase {
     func testConnectionRefusedIsRetriedThenReported() throws {
         let port = try FaultServer.closedPort()
         XCTAssertThrowsError(try client(attempts: 3).send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/v1/models"))) { error in
-            guard let e = error as? RemoteError, case .transport(_, 7, _, 3) = e else { return XCTFail("\(error)") }  // CURLE_COULDNT_CONNECT
+            guard let e = error as? RemoteError, case .transport(_, 7, _, 3, _) = e else { return XCTFail("\(error)") }  // CURLE_COULDNT_CONNECT
             XCTAssertTrue(e.message.contains("127.0.0.1:\(port)"))
         }
     }

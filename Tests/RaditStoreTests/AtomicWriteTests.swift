@@ -49,6 +49,32 @@ final class AtomicWriteTests: XCTestCase {
         XCTAssertEqual(try StoreFile.open(url).intAttribute("generation"), 1)
     }
 
+    /// `updateAtomically` (how `radit judge` adds groups to run.h5): changes land whole, a
+    /// failure midway leaves the file byte for byte as it was, and a wrong format is refused.
+    func testUpdateChangesACopyAndRenamesItOrLeavesTheFileAlone() throws {
+        let url = directory.appendingPathComponent("ckpt.h5")
+        try writeGeneration(url, 1)
+        let before = try Data(contentsOf: url)
+        XCTAssertThrowsError(try StoreFile.updateAtomically(url, expecting: .checkpoint, versions: 1...1) { file in
+            try file.createDataset("judge/x", values: [1.0, 2.0])
+            try file.flush()
+            XCTAssertEqual(try self.temporaryFiles(), ["ckpt.h5.tmp-\(getpid())"])
+            throw Interrupted()
+        }) { error in XCTAssertTrue(error is Interrupted) }
+        XCTAssertEqual(try Data(contentsOf: url), before)
+        XCTAssertEqual(try temporaryFiles(), [])
+        XCTAssertThrowsError(try StoreFile.updateAtomically(url, expecting: .run, versions: 1...1) { _ in })
+        XCTAssertEqual(try Data(contentsOf: url), before)
+
+        try StoreFile.updateAtomically(url, expecting: .checkpoint, versions: 1...1) { file in
+            try file.createDataset("judge/x", values: [1.0, 2.0])
+        }
+        let file = try StoreFile.open(url, expecting: .checkpoint, versions: 1...1)
+        XCTAssertEqual(try file.read("judge/x", as: Double.self), [1, 2])
+        XCTAssertEqual(try file.read("params/w", as: Float.self, shape: [10, 100]), [Float](repeating: 1, count: 1000), "the rest is kept")
+        XCTAssertEqual(try temporaryFiles(), [])
+    }
+
     func testAFailedFirstWriteLeavesNothing() throws {
         let url = directory.appendingPathComponent("new.h5")
         XCTAssertThrowsError(try StoreFile.writeAtomically(to: url, format: .run, version: 1) { _ in throw Interrupted() })

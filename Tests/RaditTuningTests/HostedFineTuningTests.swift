@@ -44,15 +44,20 @@ final class HostedFineTuningTests: XCTestCase {
         }
     }
 
+    /// A job of model `base-m` on `server` for the JSONL above, recording in a fresh folder's `run/`.
+    func fineTuning(_ server: FaultServer, _ label: String) throws -> HostedFineTuning {
+        let dir = Fixtures.temporaryDirectory(label)
+        let training = dir.appendingPathComponent("raft.chat.train.jsonl")
+        try Self.jsonl.write(to: training, atomically: true, encoding: .utf8)
+        return HostedFineTuning(baseURL: server.baseURL + "/v1", model: "base-m", training: training,
+                                folder: dir.appendingPathComponent("run"))
+    }
+
     func testUploadCreatePollAndRecord() throws {
         let polls = Polls()
         let server = try FaultServer(lifetime: 120, script: fakeService(polls))
         defer { server.stop() }
-        let dir = Fixtures.temporaryDirectory("hosted-ft")
-        let training = dir.appendingPathComponent("raft.chat.train.jsonl")
-        try Self.jsonl.write(to: training, atomically: true, encoding: .utf8)
-        var job = HostedFineTuning(baseURL: server.baseURL + "/v1", model: "base-m", training: training,
-                                   folder: dir.appendingPathComponent("run"))
+        var job = try fineTuning(server, "hosted-ft")
         job.apiKeyEnvironment = "FT_KEY"
         job.environment = ["FT_KEY": "sk-ft-secret-99"]
         job.epochs = 2
@@ -93,6 +98,95 @@ final class HostedFineTuningTests: XCTestCase {
         XCTAssertEqual(server.requests.filter { $0.method == "POST" }.count, 2)
         XCTAssertEqual(again.fineTunedModel, record.fineTunedModel)
         XCTAssertEqual(again.events.map(\.id), ["ev-1", "ev-2", "ev-3"])
+    }
+
+    /// The service's side of a create whose answer is lost: every POST creates a job (as a
+    /// real service would), the first answer comes too late for the client's timeout.
+    final class Jobs: @unchecked Sendable {
+        let lock = NSLock()
+        var created: [(id: String, at: Int)] = []
+        func create() -> (id: String, at: Int, first: Bool) {
+            lock.lock(); defer { lock.unlock() }
+            let job = (id: "ftjob-\(created.count + 1)", at: Int(Date().timeIntervalSince1970))
+            created.append(job)
+            return (job.id, job.at, created.count == 1)
+        }
+        var all: [(id: String, at: Int)] { lock.lock(); defer { lock.unlock() }; return created }
+    }
+
+    func slowCreateService(_ jobs: Jobs) -> @Sendable (RecordedRequest, Int) -> FaultReply {
+        { request, _ in
+            func job(_ id: String, _ at: Int, status: String) -> String {
+                #"{"id": "\#(id)", "object": "fine_tuning.job", "model": "base-m-2024", "status": "\#(status)", "created_at": \#(at), "training_file": "file-abc", "user_provided_suffix": "radit", "fine_tuned_model": \#(status == "succeeded" ? #""ft:base-m:radit:\#(id)""# : "null")}"#
+            }
+            switch (request.method, request.path) {
+            case ("POST", "/v1/files"):
+                return .json(#"{"id": "file-abc", "object": "file", "bytes": 10, "created_at": 1, "filename": "t.jsonl", "purpose": "fine-tune"}"#)
+            case ("POST", "/v1/fine_tuning/jobs"):
+                let made = jobs.create()
+                let reply = FaultReply.json(job(made.id, made.at, status: "validating_files"))
+                return made.first ? .delayed(seconds: 3, then: reply) : reply
+            case ("GET", "/v1/fine_tuning/jobs?limit=100"):
+                // Newest first, with an older job of the same file that is not ours and one of another file.
+                let listed = jobs.all.reversed().map { job($0.id, $0.at, status: "running") }
+                    + [job("ftjob-old", 1000, status: "succeeded"),
+                       #"{"id": "ftjob-other", "model": "base-m", "status": "running", "created_at": \#(Int(Date().timeIntervalSince1970)), "training_file": "file-zzz"}"#]
+                return .json(#"{"object": "list", "data": [\#(listed.joined(separator: ", "))], "has_more": false}"#)
+            case ("GET", let path) where path.hasPrefix("/v1/fine_tuning/jobs/") && path.hasSuffix("/events?limit=100"):
+                return .json(#"{"object": "list", "data": [], "has_more": false}"#)
+            case ("GET", let path) where path.hasPrefix("/v1/fine_tuning/jobs/"):
+                let id = String(path.dropFirst("/v1/fine_tuning/jobs/".count))
+                guard let made = jobs.all.first(where: { $0.id == id }) else {
+                    return .json(#"{"error": {"message": "no job \#(id)", "type": "invalid_request_error"}}"#, status: 404)
+                }
+                return .json(job(made.id, made.at, status: "succeeded"))
+            default:
+                return .json(#"{"error": {"message": "no route", "type": "invalid_request_error"}}"#, status: 404)
+            }
+        }
+    }
+
+    /// A create POST that timed out after the service created the job is not sent again
+    /// blindly: the job list shows the job, it is adopted and recorded, and exactly one job
+    /// exists. A rerun that stopped mid-create adopts it too, without a POST.
+    func testACreateThatTimedOutAdoptsTheJobInsteadOfCreatingASecond() throws {
+        let jobs = Jobs()
+        let server = try FaultServer(lifetime: 120, script: slowCreateService(jobs))
+        defer { server.stop() }
+        var job = try fineTuning(server, "hosted-ft-timeout")
+        job.apiKeyEnvironment = ""
+        job.suffix = "radit"
+        job.timeout = 1
+        job.maxAttempts = 3
+        job.pollInterval = 0.01
+        let record = try job.run()
+
+        XCTAssertEqual(jobs.all.map(\.id), ["ftjob-1"], "exactly one job exists on the service")
+        XCTAssertEqual(server.requests.filter { $0.method == "POST" && $0.path == "/v1/fine_tuning/jobs" }.count, 1)
+        XCTAssertTrue(server.requests.contains { $0.path == "/v1/fine_tuning/jobs?limit=100" }, "the job list was read")
+        XCTAssertEqual(record.job?.id, "ftjob-1", "not the older job of the same file, not another file's")
+        XCTAssertEqual(record.job?.status, "succeeded")
+        XCTAssertEqual(record.fineTunedModel, "ft:base-m:radit:ftjob-1")
+        let adopted = try XCTUnwrap(record.adopted)
+        XCTAssertEqual(adopted.jobID, "ftjob-1")
+        XCTAssertTrue(adopted.reason.contains("cannot reach"), adopted.reason)
+        let stored = try JSONDecoder().decode(HostedFineTuningRecord.self, from: Data(contentsOf: job.recordURL))
+        XCTAssertEqual(stored.adopted, adopted, "the adoption is recorded in the run folder")
+        XCTAssertNotNil(stored.createAttemptedAt)
+
+        // A process that stopped after the POST left a record without the job: the rerun
+        // adopts the job from the list and sends no second create.
+        var interrupted = stored
+        interrupted.job = nil
+        interrupted.adopted = nil
+        interrupted.events = []
+        interrupted.fineTunedModel = nil
+        try job.save(interrupted)
+        let again = try job.run()
+        XCTAssertEqual(jobs.all.count, 1)
+        XCTAssertEqual(server.requests.filter { $0.method == "POST" && $0.path == "/v1/fine_tuning/jobs" }.count, 1)
+        XCTAssertEqual(again.job?.id, "ftjob-1")
+        XCTAssertEqual(again.adopted?.reason, "an earlier run stopped while creating the job")
     }
 
     func testBadTrainingFileIsRefusedBeforeAnyRequest() throws {

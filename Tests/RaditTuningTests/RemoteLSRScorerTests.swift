@@ -59,7 +59,7 @@ final class RemoteLSRScorerTests: XCTestCase {
         let native = try XCTUnwrap(setup.lm as? LlamaLM)
         var remoteSettings = try config(overrides(remote: server.baseURL)).settings().remote
         remoteSettings.maxConcurrency = 2
-        let remote = RemoteAnswerScorer(settings: remoteSettings, environment: [:])
+        let remote = RemoteLM(settings: remoteSettings, environment: [:])
         let format = settings.lm.format
         var pairs: [PromptAnswer] = []
         for e in setup.data.splits.train.prefix(3) {
@@ -123,5 +123,38 @@ final class RemoteLSRScorerTests: XCTestCase {
         try rejected(["train.lsr_scorer=remote", "remote.base_url=http://h/v1", "remote.model=m", "remote.timeout=0.0"],
                      "remote.timeout")
         XCTAssertNoThrow(try config(["train.lsr_scorer=remote", "remote.base_url=http://h/v1", "remote.model=m"]).validate(root: root))
+        // eval.lm = "remote": the server's model is evaluated, so only R-ft may train, and
+        // replug needs distributions a server does not give.
+        let server = ["remote.base_url=http://h/v1", "remote.model=m"]
+        try rejected(["eval.lm=remote", "train.schedule=retriever_only"], "remote.base_url")
+        try rejected(["eval.lm=remote"] + server, "eval.lm")
+        try rejected(["eval.lm=remote", "train.schedule=retriever_only", "eval.mode=replug"] + server, "eval.lm")
+        XCTAssertNoThrow(try config(["eval.lm=remote", "train.schedule=retriever_only"] + server).validate(root: root))
+    }
+
+    /// `eval.lm = "remote"`: every evaluation pass reads with `radit serve` over the same
+    /// tiny LM (greedy completions, rerank scores through the remote score cache) and gives
+    /// the native run's predictions, question by question.
+    func testRemoteEvaluationEqualsNativeEvaluation() throws {
+        let parent = Fixtures.temporaryDirectory("remote-eval")
+        let native = overrides(remote: nil)
+        let server = try startServer(try config(native).settings())
+        defer { server.shutdown() }
+        let nativeRun = try run(parent.appendingPathComponent("native"), native)
+        XCTAssertEqual(server.requestsReceived, 0)
+        let remote = native + ["eval.lm=remote", "remote.base_url=\(server.baseURL)", "remote.model=\(Self.modelName)",
+                               "remote.api_key_env=", "remote.end_of_answer=</s>"]
+        let remoteRun = try run(parent.appendingPathComponent("remote"), remote)
+        XCTAssertGreaterThan(server.requestsReceived, 0, "the passes read through the server")
+        XCTAssertGreaterThan(try ScoreCacheFile.read(remoteRun.remoteCacheFile).count, 0, "rerank scores in the remote cache")
+        let a = try RunFile.readPasses(nativeRun.directory.appendingPathComponent("run.h5"))
+        let b = try RunFile.readPasses(remoteRun.directory.appendingPathComponent("run.h5"))
+        XCTAssertEqual(b.map(\.name), a.map(\.name))
+        XCTAssertFalse(a.isEmpty)
+        for (p, q) in zip(a, b) {
+            XCTAssertEqual(q.records.records.map(\.contextIDs), p.records.records.map(\.contextIDs), p.name)
+            XCTAssertEqual(q.records.records.map(\.prediction), p.records.records.map(\.prediction), p.name)
+            XCTAssertEqual(q.records.records.map(\.exactMatch), p.records.records.map(\.exactMatch), p.name)
+        }
     }
 }

@@ -123,6 +123,40 @@ final class TeacherGenerationTests: XCTestCase {
         XCTAssertEqual(try RequestCache(url: url).count, 2)
     }
 
+    /// A teacher nobody answers, or whose key is missing: the error names the flag the user
+    /// gave (not a config key they never wrote) and how to fix it.
+    func testUnreachableTeacherNamesTheFlagToFix() throws {
+        let dir = Fixtures.temporaryDirectory("teacher-down")
+        let kbFolder = dir.appendingPathComponent("kb")
+        try SynthKB.generate(SynthKBConfig(entities: 4, seed: 1, nearDuplicateRate: 0, heldOutFraction: 0)).write(to: kbFolder)
+        // Port 1: nothing listens there, the connection is refused.
+        let settings = teacher("http://127.0.0.1:1/v1", cache: dir.appendingPathComponent("cache.jsonl"))
+        var raft = RaftGeneration(data: kbFolder.path, p: 1, distractors: 1, source: .random, out: dir.appendingPathComponent("raft"))
+        raft.teacher = settings
+        raft.environment = [:]
+        var questions = QuestionGeneration(data: Fixtures.file("folder_corpus").path, perChunk: 1, teacher: settings,
+                                           out: dir.appendingPathComponent("questions"))
+        questions.environment = [:]
+        let commands: [(String, () throws -> Void)] = [("generate raft", { _ = try raft.run() }),
+                                                       ("generate questions", { _ = try questions.run() })]
+        for (name, command) in commands {
+            XCTAssertThrowsError(try command(), name) { e in
+                let m = (e as? any RaditError)?.message ?? "\(e)"
+                XCTAssertTrue(m.contains("cannot reach http://127.0.0.1:1/v1/chat/completions"), m)
+                XCTAssertTrue(m.contains("--teacher-url is its base URL including the version path (e.g. http://127.0.0.1:8080/v1)"), m)
+                XCTAssertFalse(m.contains("remote."), "no config key the user never wrote: \(m)")
+            }
+        }
+        var keyed = settings
+        keyed.apiKeyEnvironment = "RADIT_TEST_NO_SUCH_KEY"
+        raft.teacher = keyed
+        XCTAssertThrowsError(try raft.run()) { e in
+            let m = (e as? any RaditError)?.message ?? "\(e)"
+            XCTAssertTrue(m.contains("export RADIT_TEST_NO_SUCH_KEY=… (--api-key-env names it), or pass --api-key-env '' for a server without keys"), m)
+            XCTAssertFalse(m.contains("remote."), m)
+        }
+    }
+
     func testTinyLMThroughRaditServeAsTeacher() throws {
         let dir = Fixtures.temporaryDirectory("teacher-serve")
         let kbFolder = dir.appendingPathComponent("kb")

@@ -114,11 +114,15 @@ public struct JudgeScore: Sendable, Equatable {
 public struct JudgeTally: Sendable, Equatable {
     public var questions = 0
     public var requests = 0
-    /// Replies that did not parse as the prompt's JSON (the metric is NaN there).
+    /// Replies that did not parse as the prompt's JSON (the metric is NaN there), in all
+    /// and by metric (`answer_correctness`, `faithfulness`).
     public var unparsable = 0
+    public var unparsableBy: [String: Int] = [:]
     /// Mean of each metric over the questions where it is defined, with that count n.
     public var means: [String: Double] = [:]
     public var counts: [String: Int] = [:]
+
+    public init() {}
 }
 
 /// Scores predictions with an embedder and a judge model (either may be absent: the
@@ -155,6 +159,7 @@ public struct AnswerJudge: Sendable {
                     s.answerCorrectness = similarity[i].isNaN ? f1 : factualWeight * f1 + similarityWeight * similarity[i]
                 } else {
                     summary.unparsable += 1
+                    summary.unparsableBy[JudgeMetric.answerCorrectness.rawValue, default: 0] += 1
                 }
                 if !item.contexts.isEmpty {
                     s.rawFaithfulness = try model.reply(to: Self.fill(prompts.faithfulness, item))
@@ -163,6 +168,7 @@ public struct AnswerJudge: Sendable {
                         s.faithfulness = verdicts.isEmpty ? .nan : Double(verdicts.reduce(0, +)) / Double(verdicts.count)
                     } else {
                         summary.unparsable += 1
+                        summary.unparsableBy[JudgeMetric.faithfulness.rawValue, default: 0] += 1
                     }
                 }
             }
@@ -175,6 +181,15 @@ public struct AnswerJudge: Sendable {
             summary.means[m.rawValue] = v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
         }
         return (scores, summary)
+    }
+
+    /// The judge prompts `score` sends for `items`, in the order it sends them (so a caller
+    /// can send them ahead, concurrently, through a request cache). Empty without a model.
+    public func requests(_ items: [JudgeItem]) -> [String] {
+        guard model != nil else { return [] }
+        return items.flatMap { item in
+            [Self.fill(prompts.correctness, item)] + (item.contexts.isEmpty ? [] : [Self.fill(prompts.faithfulness, item)])
+        }
     }
 
     /// Cosine of prediction and gold embeddings, the best alias per question (NaN without an embedder).

@@ -25,6 +25,9 @@ public struct ExampleRecord: Sendable, Equatable {
     public var rankingHasAnswer: [Bool]
     /// Judged chunks with grades (the question's gold chunks).
     public var relevant: [Relevance]
+    /// The judge metrics of the prediction (`radit judge`; stored apart from the records in
+    /// `run.h5:/judge/<pass>/`), nil when the pass was not judged.
+    public var judge: JudgeScore?
 
     /// A record whose EM and F1 are computed here from the prediction and the golds.
     public init(id: String, prediction: String, golds: [String],
@@ -71,6 +74,9 @@ public struct ExampleRecord: Sendable, Equatable {
                 return grades.isEmpty ? nil : m.value(ranking: rankingIDs, grades: grades)
             }
             return rankingHasAnswer.isEmpty ? nil : m.value(ranking: rankingIDs, grades: [:], answerHits: rankingHasAnswer)
+        case let .judge(m):
+            guard let v = judge?.value(m), !v.isNaN else { return nil }
+            return v
         }
     }
 
@@ -87,12 +93,15 @@ public enum RecordMetric: Sendable, Hashable, CustomStringConvertible {
     case exactMatch
     case f1
     case retrieval(RetrievalMetric)
+    /// A RAGAS-style judge metric; a question the judge could not score does not count.
+    case judge(JudgeMetric)
 
     public var description: String {
         switch self {
         case .exactMatch: return "EM"
         case .f1: return "F1"
         case let .retrieval(m): return m.description
+        case let .judge(m): return m.rawValue
         }
     }
 
@@ -107,7 +116,15 @@ public enum RecordMetric: Sendable, Hashable, CustomStringConvertible {
             case .answerRecall, .goldRecallAny, .goldRecallAll: return true
             case .recall, .mrr, .ndcg, .rPrecision: return false
             }
+        case .judge: return false
         }
+    }
+
+    /// True for the judge metrics, whose questions differ between passes (an unparsable
+    /// reply leaves a question out): paired tests use the questions both sides scored.
+    public var isJudge: Bool {
+        if case .judge = self { return true }
+        return false
     }
 
     /// Parses the names `description` prints (`EM`, `F1`, `R@5`, `AnsR@20`, `nDCG@10`, …).
@@ -118,6 +135,7 @@ public enum RecordMetric: Sendable, Hashable, CustomStringConvertible {
         case "R-Prec": self = .retrieval(.rPrecision); return
         default: break
         }
+        if let m = JudgeMetric(rawValue: name) { self = .judge(m); return }
         let parts = name.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[1]), k > 0 else { return nil }
         switch parts[0] {

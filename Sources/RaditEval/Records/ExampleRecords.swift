@@ -51,6 +51,22 @@ public struct ExampleRecords: Sendable, Equatable {
 
     public var count: Int { records.count }
 
+    /// Sets each question's judge scores (`radit judge`); every score must name a question
+    /// of these records, once. Questions without a score keep none.
+    public mutating func attachJudge(_ scores: [JudgeScore], source: String) throws(EvalError) {
+        var position: [String: Int] = [:]
+        for (i, r) in records.enumerated() { position[r.id] = i }
+        var seen = Set<String>()
+        for s in scores {
+            guard let i = position[s.id] else {
+                throw .badColumn(source: source, column: "id",
+                                 detail: "judged question '\(s.id)' is not among the pass's predictions; judge the run again (`radit judge`)")
+            }
+            if !seen.insert(s.id).inserted { throw .duplicateID(source: source, id: s.id) }
+            records[i].judge = s
+        }
+    }
+
     /// Every question that counts for `metric`, with its value, in question order.
     public func scores(_ metric: RecordMetric) -> QuestionScores {
         var ids: [String] = [], values: [Double] = []

@@ -135,6 +135,18 @@ public enum PairedTests {
 }
 
 extension QuestionScores {
+    /// The values of the questions both sides scored, paired, in this side's order (judge
+    /// metrics, where an unparsable reply leaves a question out on one side only).
+    public func common(with other: QuestionScores) -> (a: [Double], b: [Double]) {
+        var position: [String: Int] = [:]
+        for (i, id) in other.ids.enumerated() { position[id] = i }
+        var a: [Double] = [], b: [Double] = []
+        for (i, id) in ids.enumerated() {
+            if let j = position[id] { a.append(values[i]); b.append(other.values[j]) }
+        }
+        return (a, b)
+    }
+
     /// Both sides' values on the same questions, in this side's order; different question
     /// sets are an error (a paired test compares runs on identical questions).
     public func aligned(with other: QuestionScores, what: String) throws(EvalError) -> (a: [Double], b: [Double]) {

@@ -65,8 +65,9 @@ public enum TableBuilder {
                     let metric = RecordMetric(name: column.metric) ?? .f1
                     let test = PairedTest.choose(for: metric, seeds: max(x.seeds.count, y.seeds.count),
                                                  continuous: statistics.continuousTest)
-                    let (a, bValues) = try x.perQuestionMeans.aligned(with: y.perQuestionMeans,
-                                                                      what: "\(row.key) vs \(base), \(column.key)")
+                    let (a, bValues) = metric.isJudge ? x.perQuestionMeans.common(with: y.perQuestionMeans)
+                        : try x.perQuestionMeans.aligned(with: y.perQuestionMeans, what: "\(row.key) vs \(base), \(column.key)")
+                    if a.isEmpty { continue }
                     tested.append((r, c, try PairedTests.run(test, a, bValues, plans: &plans)))
                 }
             }

@@ -26,6 +26,16 @@ public struct PaperTables: Sendable {
         var source: String
         /// A row every run can supply (the untuned base passes): the first run's is used.
         var shared = false
+        /// Who judged the pass (`radit judge`), for the judge columns' footnote.
+        var judgement: PassJudgement?
+    }
+
+    /// The judge metrics some pass of these runs was scored on (`radit judge`), in
+    /// `JudgeMetric` order: the paper layouts show them beside EM/F1.
+    public var judgeMetrics: [RecordMetric] {
+        JudgeMetric.allCases.map { RecordMetric.judge($0) }.filter { m in
+            collection.runs.contains { $0.passes.contains { $0.records.records.contains { $0.score(m) != nil } } }
+        }
     }
 
     /// `layout` (one of `TableLayout.names`) against `baseline` (a row key or label; nil:
@@ -72,24 +82,25 @@ public struct PaperTables: Sendable {
         let runs = collection.runs
         switch layout {
         case "radit-table6":
-            let shape = try TableLayout.raditTable6(datasets: datasets(layout))
+            let shape = try TableLayout.raditTable6(datasets: datasets(layout), metrics: [.exactMatch, .f1] + judgeMetrics)
             var entries: [Entry] = []
             for run in runs {
                 for row in shape.rows {
                     if let p = run.pass(row.key) {
-                        entries.append(Entry(row: row, slot: run.dataset, seed: run.seed, records: p.records, source: run.name))
+                        entries.append(Entry(row: row, slot: run.dataset, seed: run.seed, records: p.records, source: run.name,
+                                             judgement: p.judgement))
                     }
                 }
             }
             return (shape, entries, datasetSlot)
         case "raft-table1":
-            let shape = try TableLayout.raftTable1(datasets: datasets(layout))
+            let shape = try TableLayout.raftTable1(datasets: datasets(layout), metrics: [.exactMatch, .f1] + judgeMetrics)
             func row(_ key: String) -> TableLayout.Row { shape.rows.first { $0.key == key }! }
             var entries: [Entry] = []
             func add(_ key: String, _ run: StoredRun, _ pass: String, shared: Bool = false) {
                 guard let p = run.pass(pass) else { return }
                 entries.append(Entry(row: row(key), slot: run.dataset, seed: run.seed, records: p.records, source: run.name,
-                                     shared: shared))
+                                     shared: shared, judgement: p.judgement))
             }
             // A sweep cell whose variant names a row (raft_table1.toml: base, base+RAG, DSF,
             // DSF+RAG, RAFT) fills that row with the pass it was configured to evaluate (its
@@ -268,17 +279,57 @@ public struct PaperTables: Sendable {
             }
             let seeds = bySeed.keys.sorted().map { bySeed[$0]! }
             if let k = Self.cutoff(metric), seeds.contains(where: { Self.depth($0.records) < k }) { return nil }
-            let per = seeds.map { $0.records.scores(metric) }
+            var per = seeds.map { $0.records.scores(metric) }
+            if metric.isJudge && per.count > 1 {
+                // Seeds' judges left out different questions: a cell averages the ones all scored.
+                let common = per.dropFirst().reduce(Set(per[0].ids)) { $0.intersection($1.ids) }
+                per = per.map { s in
+                    let keep = s.ids.indices.filter { common.contains(s.ids[$0]) }
+                    return QuestionScores(ids: keep.map { s.ids[$0] }, values: keep.map { s.values[$0] })
+                }
+            }
             if per.contains(where: { $0.count == 0 }) { return nil }
             return try SeededScores(per, what: "\(layout.name) row \(row.key), column \(column.key)")
         }
         guard table.rows.contains(where: { $0.cells.contains { $0 != nil } }) else {
             throw AnalysisError.nothingToTable(layout: layout.name, reason: "none of the runs evaluated a pass this layout uses")
         }
+        table.notes += Self.judgeNotes(table, cells.keys.sorted().flatMap { k in cells[k]!.keys.sorted().map { cells[k]![$0]! } })
         table.notes.append("Runs: " + used.joined(separator: ", ") + ".")
         if !collection.unfinished.isEmpty {
             table.notes.append("Left out (unfinished): " + collection.unfinished.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ") + ".")
         }
         return table
+    }
+
+    /// The judge columns' footnote: who judged, n per cell, unparsable replies left out, and
+    /// how their paired tests pair questions.
+    static func judgeNotes(_ table: ResultTable, _ entries: [Entry]) -> [String] {
+        var notes: [String] = []
+        var judges: [String] = []
+        var seen = Set<String>()
+        for e in entries {
+            guard let j = e.judgement, seen.insert("\(j.model) \(j.url) \(j.embedder)").inserted else { continue }
+            judges.append("\(j.model) at \(j.url) (embeddings: \(j.embedder))")
+        }
+        for metric in JudgeMetric.allCases {
+            let columns = table.columns.indices.filter { table.columns[$0].metric == metric.rawValue }
+            let ns = table.rows.flatMap { r in columns.compactMap { r.cells[$0]?.n } }
+            guard let lo = ns.min(), let hi = ns.max() else { continue }
+            var counted = Set<String>()
+            var unparsable = 0
+            for e in entries {
+                guard let j = e.judgement, counted.insert("\(e.source) \(e.row.key) \(e.slot) \(e.seed)").inserted else { continue }
+                unparsable += j.tally.unparsableBy[metric.rawValue] ?? 0
+            }
+            var line = "\(metric.rawValue): n = \(lo == hi ? "\(lo)" : "\(lo)–\(hi)") judged questions per cell"
+            if metric != .answerSimilarity { line += "; \(unparsable) unparsable judge replies left out" }
+            notes.append(line + ".")
+        }
+        if !notes.isEmpty {
+            notes.insert("Judge metrics (RAGAS-style, `radit judge`): " + (judges.isEmpty ? "unknown judge" : judges.joined(separator: "; "))
+                         + "; paired tests use the questions both rows' judges scored.", at: 0)
+        }
+        return notes
     }
 }

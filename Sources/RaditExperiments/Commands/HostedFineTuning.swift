@@ -29,6 +29,11 @@ public struct HostedFineTuningRecord: Codable, Sendable, Equatable {
     public var validationSHA256: String?
     public var trainingFile: OpenAIFile?
     public var validationFile: OpenAIFile?
+    /// Unix time (our clock) of the first attempt to create the job, saved before the POST:
+    /// a job of this upload created since then may be ours even if no answer came back.
+    public var createAttemptedAt: Int?
+    /// How the job was found after a create whose answer was lost, when it was.
+    public var adopted: AdoptedJob?
     public var job: FineTuningJob?
     public var events: [FineTuningEvent] = []
     /// The resulting model's name once the job succeeded.
@@ -37,8 +42,22 @@ public struct HostedFineTuningRecord: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case baseURL = "base_url", baseModel = "base_model", trainingSHA256 = "training_sha256"
         case validationSHA256 = "validation_sha256", trainingFile = "training_file", validationFile = "validation_file"
+        case createAttemptedAt = "create_attempted_at", adopted
         case job, events, fineTunedModel = "fine_tuned_model"
     }
+}
+
+/// A job `radit finetune remote` found in the service's job list instead of creating one:
+/// its create request failed in a way the service may still have acted on (a timeout, a
+/// broken connection, a 5xx, an unreadable answer), or an earlier process stopped mid-create.
+public struct AdoptedJob: Codable, Sendable, Equatable {
+    public var jobID: String
+    /// Why the list was consulted.
+    public var reason: String
+    /// Unix time of the adoption.
+    public var at: Int
+
+    enum CodingKeys: String, CodingKey { case jobID = "job_id", reason, at }
 }
 
 /// `radit finetune remote`: uploads the exported chat JSONL (`/v1/files`, multipart),
@@ -78,7 +97,7 @@ public struct HostedFineTuning {
 
     var endpoint: RemoteEndpoint {
         .configured(baseURL: baseURL, model: model, apiKeyEnvironment: apiKeyEnvironment, timeout: timeout,
-                    maxConcurrency: 1, maxAttempts: maxAttempts)
+                    maxConcurrency: 1, maxAttempts: maxAttempts, names: .flags(url: "--base-url"))
     }
 
     public var recordURL: URL { folder.appendingPathComponent(Self.recordName) }
@@ -112,12 +131,13 @@ public struct HostedFineTuning {
             try save(record)
         }
         if record.job == nil {
-            record.job = try client.createFineTuningJob(FineTuningJobRequest(
+            record.job = try createJob(FineTuningJobRequest(
                 model: endpoint.model, trainingFile: record.trainingFile!.id, validationFile: record.validationFile?.id,
                 suffix: suffix, seed: seed,
                 hyperparameters: epochs == nil && batchSize == nil && learningRateMultiplier == nil ? nil
                     : FineTuningJobRequest.Hyperparameters(nEpochs: epochs, batchSize: batchSize,
-                                                           learningRateMultiplier: learningRateMultiplier)))
+                                                           learningRateMultiplier: learningRateMultiplier)),
+                client: client, record: &record)
             try save(record)
         }
         var seen = Set(record.events.map(\.id))
@@ -137,6 +157,69 @@ public struct HostedFineTuning {
             throw HostedFineTuningError.jobFailed(id: job.id, status: job.status, reason: job.error?.message ?? "no reason given")
         }
         return record
+    }
+
+    /// Seconds the service's clock may run behind ours when a job's `created_at` is compared
+    /// with the first create attempt.
+    static let clockSkew = 300
+
+    /// Creates the job at most once. The create POST goes out without the HTTP client's own
+    /// retries (a retried POST whose first answer was lost would start a second paid job);
+    /// after a failure the service may have acted on, and before the first POST of a rerun
+    /// that stopped mid-create, the job list is read and a job of this upload, model and
+    /// suffix created since the first attempt is adopted (and recorded) instead.
+    func createJob(_ request: FineTuningJobRequest, client: OpenAIClient,
+                   record: inout HostedFineTuningRecord) throws -> FineTuningJob {
+        if let since = record.createAttemptedAt {
+            if let job = Self.adoptable(request, since: since, in: try client.fineTuningJobs()) {
+                record.adopted = AdoptedJob(jobID: job.id, reason: "an earlier run stopped while creating the job",
+                                            at: Int(Date().timeIntervalSince1970))
+                return job
+            }
+        } else {
+            record.createAttemptedAt = Int(Date().timeIntervalSince1970)
+            try save(record)
+        }
+        var once = client.endpoint
+        let policy = once.http.retry
+        once.http.retry.maxAttempts = 1
+        let creator = try OpenAIClient(endpoint: once, environment: environment)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try creator.createFineTuningJob(request)
+            } catch let error as RemoteError where Self.mayHaveCreated(error) {
+                if let job = Self.adoptable(request, since: record.createAttemptedAt!, in: try client.fineTuningJobs()) {
+                    record.adopted = AdoptedJob(jobID: job.id, reason: "the create request failed (\(error.message))",
+                                                at: Int(Date().timeIntervalSince1970))
+                    return job
+                }
+                guard attempt < policy.maxAttempts else { throw error }
+                Thread.sleep(forTimeInterval: policy.backoff(afterAttempt: attempt, sequence: 0))
+            }
+        }
+    }
+
+    /// Failures after which the service may have created the job, or may accept a retry.
+    static func mayHaveCreated(_ error: RemoteError) -> Bool {
+        switch error {
+        case .transport, .invalidResponse: return true
+        case let .http(status, _, _, _, _): return RetryPolicy.isRetryable(status: status)
+        default: return false
+        }
+    }
+
+    /// The earliest job of `list` made from this request's upload, model and suffix since
+    /// `since` (our clock, less `clockSkew`), or nil.
+    static func adoptable(_ request: FineTuningJobRequest, since: Int, in list: [FineTuningJob]) -> FineTuningJob? {
+        list.filter { job in
+            job.trainingFile == request.trainingFile
+                && (job.model == request.model || job.model.hasPrefix(request.model + "-"))
+                && (job.validationFile == nil || job.validationFile == request.validationFile)
+                && (job.userProvidedSuffix == nil || job.userProvidedSuffix == request.suffix)
+                && job.createdAt >= since - clockSkew
+        }.min { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
     func save(_ record: HostedFineTuningRecord) throws {

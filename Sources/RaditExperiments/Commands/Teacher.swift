@@ -42,19 +42,13 @@ public struct TeacherSettings: Sendable {
 
     public var endpoint: RemoteEndpoint {
         .configured(baseURL: baseURL, model: model, apiKeyEnvironment: apiKeyEnvironment, timeout: timeout,
-                    maxConcurrency: maxConcurrency, maxAttempts: maxAttempts)
+                    maxConcurrency: maxConcurrency, maxAttempts: maxAttempts, names: .flags(url: "--teacher-url"))
     }
 
     /// Checks the settings and opens the cache.
     func open(environment: [String: String]) throws -> CachedChat {
-        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-            throw TeacherError.invalidOption(name: "teacher-url", reason: "\(baseURL.debugDescription) is not an http:// or https:// URL")
-        }
-        guard !model.isEmpty else { throw TeacherError.invalidOption(name: "teacher-model", reason: "name the teacher model") }
-        guard timeout > 0 else { throw TeacherError.invalidOption(name: "teacher-timeout", reason: "must be > 0 seconds") }
-        guard maxConcurrency >= 1, maxAttempts >= 1, maxTokens >= 1 else {
-            throw TeacherError.invalidOption(name: "teacher-concurrency/attempts/max-tokens", reason: "each must be ≥ 1")
-        }
+        try RemoteEndpoint.checkChatOptions(prefix: "teacher", baseURL: baseURL, model: model, timeout: timeout,
+                                            maxConcurrency: maxConcurrency, maxAttempts: maxAttempts, maxTokens: maxTokens)
         return CachedChat(endpoint: endpoint, cache: try RequestCache(url: cache), environment: environment)
     }
 

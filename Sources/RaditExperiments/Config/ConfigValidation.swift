@@ -129,25 +129,35 @@ extension ExperimentConfig {
     /// `[remote]` is used by what names it, and nothing names an unusable server.
     func validateRemote() throws {
         func bad(_ key: String, _ reason: String) -> ConfigError { .invalid(key: key, reason: reason) }
-        let remote = string("train.lsr_scorer") == LSRScorer.remote.rawValue
+        let scorer = string("train.lsr_scorer") == LSRScorer.remote.rawValue
+        let reader = string("eval.lm") == EvaluatedLM.remote.rawValue
         let url = string("remote.base_url")
-        if remote {
+        if reader {
+            if string("train.schedule") != TuningSchedule.retrieverOnly.rawValue {
+                throw bad("eval.lm", "= \"remote\" evaluates the server's model, which LM-ft cannot tune; set train.schedule = \"retriever_only\" (R-ft only) or eval.lm = \"lm\"")
+            }
+            if string("eval.mode") == InferenceMode.replug.rawValue {
+                throw bad("eval.lm", "= \"remote\" but eval.mode = \"replug\" needs next-token distributions a server does not return; use eval.mode = \"rerank\"")
+            }
+        }
+        if scorer || reader {
+            let who = scorer ? "train.lsr_scorer = \"remote\" scores" : "eval.lm = \"remote\" reads"
             if url.isEmpty {
-                throw bad("remote.base_url", "is empty; train.lsr_scorer = \"remote\" scores with the OpenAI-compatible server at remote.base_url (e.g. http://127.0.0.1:8080/v1)")
+                throw bad("remote.base_url", "is empty; \(who) with the OpenAI-compatible server at remote.base_url (e.g. http://127.0.0.1:8080/v1)")
             }
             if string("remote.model").isEmpty {
                 throw bad("remote.model", "is empty; name the model the server at \(url) serves (its /v1/models lists them)")
             }
-            if string("train.schedule") == TuningSchedule.lmOnly.rawValue {
+            if scorer && string("train.schedule") == TuningSchedule.lmOnly.rawValue {
                 throw bad("train.lsr_scorer", "= \"remote\" but train.schedule = \"lm_only\" takes no R-ft step; use train.lsr_scorer = \"lm\"")
             }
-            if string("train.loss") == RetrieverLossKind.contrastive.rawValue {
+            if scorer && string("train.loss") == RetrieverLossKind.contrastive.rawValue {
                 throw bad("train.lsr_scorer", "= \"remote\" but train.loss = \"contrastive\" uses no LM scores; use train.loss = \"lsr\" or train.lsr_scorer = \"lm\"")
             }
         } else {
             // Nothing silent: a server that nothing uses is a mistake in the config.
             for key in ["remote.base_url", "remote.model"] where !string(key).isEmpty {
-                throw bad(key, "is set but nothing in `radit run` uses it; set train.lsr_scorer = \"remote\" to score the R-ft targets on that server, or remove the key")
+                throw bad(key, "is set but nothing in `radit run` uses it; set train.lsr_scorer = \"remote\" to score the R-ft targets on that server, eval.lm = \"remote\" to evaluate with its model, or remove the key")
             }
         }
         if !url.isEmpty && !(url.hasPrefix("http://") || url.hasPrefix("https://")) {

@@ -2,6 +2,7 @@ import Foundation
 import RaditData
 import RaditKernels
 import RaditModels
+import RaditRemote
 import RaditRetrieval
 import RaditTuning
 
@@ -49,6 +50,15 @@ public enum LSRScorer: String, Sendable, CaseIterable {
     /// The run's own LM, as it trains.
     case lm
     /// The fixed model on the `[remote]` OpenAI-compatible server.
+    case remote
+}
+
+/// Which LM the evaluation passes read with (`eval.lm`).
+public enum EvaluatedLM: String, Sendable, CaseIterable {
+    /// The run's own LM (base, and LM-ft after training).
+    case lm
+    /// The fixed model on the `[remote]` OpenAI-compatible server: generation from
+    /// `/v1/completions`, rerank scores from completions with echo + logprobs.
     case remote
 }
 
@@ -182,6 +192,7 @@ public struct EvalSettings: Sendable, Equatable {
     public var inference: InferenceOptions
     public var recallAt: [Int]
     public var table: Bool
+    public var lm: EvaluatedLM
 }
 
 /// `[remote]`, typed: the OpenAI-compatible server and how to talk to it.
@@ -195,6 +206,11 @@ public struct RemoteSettings: Sendable, Equatable {
     public var maxAttempts: Int
     /// Appended to every answer the server scores ('' = none).
     public var endOfAnswer: String
+}
+
+extension RemoteSettingNames {
+    /// The `[remote]` section's keys, for errors about its server.
+    static let remoteSection = RemoteSettingNames(baseURL: "remote.base_url", apiKey: "remote.api_key_env")
 }
 
 /// A whole config decoded once into typed settings: the only place (with the schema and
@@ -273,7 +289,8 @@ extension ExperimentConfig {
                                          tune: choice("retriever.tune"), trainableLayers: int("retriever.trainable_layers"),
                                          fromRun: string("retriever.from_run")),
             lm: lm, train: train,
-            eval: EvalSettings(inference: inference, recallAt: ints("eval.recall_at"), table: bool("eval.table")),
+            eval: EvalSettings(inference: inference, recallAt: ints("eval.recall_at"), table: bool("eval.table"),
+                               lm: choice("eval.lm")),
             remote: RemoteSettings(baseURL: string("remote.base_url"), model: string("remote.model"),
                                    apiKeyEnvironment: string("remote.api_key_env"), timeout: double("remote.timeout"),
                                    maxConcurrency: int("remote.max_concurrency"), maxAttempts: int("remote.max_attempts"),

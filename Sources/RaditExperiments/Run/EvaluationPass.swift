@@ -15,6 +15,9 @@ public struct EvaluationPass: Sendable, Equatable {
     public var split: String
     public var k: Int
     public var records: ExampleRecords
+    /// Who judged the predictions and what it counted (`radit judge`); the per-question
+    /// scores are in `records`. Nil when the pass was not judged.
+    public var judgement: PassJudgement?
 
     public init(lm: String, retriever: String?, mode: InferenceMode, split: String, k: Int, records: ExampleRecords) {
         self.lm = lm

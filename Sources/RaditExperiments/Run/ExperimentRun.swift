@@ -141,13 +141,15 @@ public final class ExperimentRun {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cache = try sharing?.scoreCache(adding: cacheFile) ?? ScoreCacheFile.read(cacheFile)
         let remote = settings.train.lsrScorer == .remote
-        let remoteCache = remote ? try ScoreCacheFile.read(remoteCacheFile) : ScoreCache()
+        let remoteReader = settings.eval.lm == .remote
+        let remoteCache = remote || remoteReader ? try ScoreCacheFile.read(remoteCacheFile) : ScoreCache()
+        let remoteLM = RemoteLM(settings: settings.remote)
         let tuner = try DualTuner(options: options, lm: setup.lm, encoder: setup.encoder, index: setup.index,
                                   corpus: data.corpus, train: data.splits.train, template: settings.lm.format,
                                   cache: cache, raftInstances: setup.raft,
-                                  targetScorer: remote ? RemoteAnswerScorer(settings: settings.remote) : nil,
+                                  targetScorer: remote ? remoteLM : nil,
                                   targetCache: remoteCache)
-        self.remoteCache = remote ? remoteCache : nil
+        self.remoteCache = remote || remoteReader ? remoteCache : nil
         // Components from other runs (lm.from_run, retriever.from_run): read and checked
         // before any file is written.
         let adopted = try AdoptedComponent.load(settings, root: root)
@@ -182,10 +184,16 @@ public final class ExperimentRun {
             for a in adopted { try tuner.adoptParameters(a.component, from: a.snapshot) }
         }
         started()
-        // The tuned dense retriever: the query encoder being trained over the frozen index.
-        let reader = RetrievalReader(generator: setup.lm, scorer: tuner.scorer,
-                                     retriever: try DenseRetriever(queries: setup.encoder, index: setup.index),
-                                     corpus: data.corpus)
+        // The tuned dense retriever: the query encoder being trained over the frozen index,
+        // read by the run's LM, or with eval.lm = "remote" by the server's model (its
+        // scores in the remote score cache beside the R-ft targets').
+        let denseRetriever = try DenseRetriever(queries: setup.encoder, index: setup.index)
+        let reader = remoteReader
+            ? RetrievalReader(generator: remoteLM,
+                              scorer: CachedScorer(scorer: remoteLM, template: settings.lm.format, cache: remoteCache),
+                              retriever: denseRetriever, corpus: data.corpus)
+            : RetrievalReader(generator: setup.lm, scorer: tuner.scorer, retriever: denseRetriever, corpus: data.corpus)
+        let evaluatedLM = { remoteReader ? remoteLM.checkpointIdentity : setup.lm.checkpointIdentity }
         let evalEvery = settings.train.evalEvery
         let ckptEvery = settings.train.checkpointEvery
         var stopped = false
@@ -255,7 +263,7 @@ public final class ExperimentRun {
         }
         func untrained(_ options: InferenceOptions, recallAt: [Int], _ compute: () throws -> EvaluationReport) throws -> EvaluationReport {
             guard let sharing, let passKeys else { return try compute() }
-            let key = passKeys.key(lm: setup.lm.checkpointIdentity, retriever: setup.encoder.checkpointTensors(),
+            let key = passKeys.key(lm: evaluatedLM(), retriever: setup.encoder.checkpointTensors(),
                                    options: options, recallAt: recallAt)
             return try sharing.evaluation(key: key, compute: compute)
         }

@@ -2,11 +2,16 @@ import RaditEval
 import RaditStore
 
 /// Per-example records (`ExampleRecords`' columnar layout) as the datasets of one HDF5
-/// group: `run.h5:/predictions/<pass>/` and `bench-retrieval-*.h5:/predictions/<retriever>/`.
+/// group: `run.h5:/predictions/<pass>/` and `bench-retrieval-*.h5:/predictions/<retriever>/`;
+/// a pass's judge scores (`JudgeColumns`) the same way in `run.h5:/judge/<pass>/`.
 public enum RecordStore {
     /// Writes every column as a dataset of `group`, and the layout attributes.
     public static func write(_ records: ExampleRecords, to group: StoreGroup) throws {
-        let c = records.columns()
+        try write(columns: records.columns(), to: group)
+    }
+
+    /// Writes `columns` as the datasets of `group` and their integer attributes.
+    public static func write(columns c: RecordColumns, to group: StoreGroup) throws {
         for (name, value) in c.attributes.sorted(by: { $0.key < $1.key }) { try group.setAttribute(name, .int(value)) }
         for (name, column) in c.columns {
             switch column {
@@ -20,6 +25,11 @@ public enum RecordStore {
 
     /// Reads the records of `group`, checking every column (errors name `file:group`).
     public static func read(_ group: StoreGroup) throws -> ExampleRecords {
+        try ExampleRecords(columns: try readColumns(group), source: "\(group.filePath):\(group.path)")
+    }
+
+    /// Every dataset of `group` as a column, with the layout attributes.
+    public static func readColumns(_ group: StoreGroup) throws -> RecordColumns {
         var c = RecordColumns()
         for name in ["records_version", "k", "ranking_depth"] {
             if try group.hasAttribute(name) { c.attributes[name] = try group.intAttribute(name) }
@@ -37,6 +47,6 @@ public enum RecordStore {
                                           detail: "holds \(other), which no records column uses")
             }
         }
-        return try ExampleRecords(columns: c, source: "\(group.filePath):\(group.path)")
+        return c
     }
 }

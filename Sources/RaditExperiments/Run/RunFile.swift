@@ -168,9 +168,14 @@ public enum RunFile {
                 throw RunError.corrupt(what: "\(url.path):\(g.path) attribute `mode`")
             }
             let retriever = try g.stringAttribute("retriever")
-            return EvaluationPass(lm: try g.stringAttribute("lm"), retriever: retriever.isEmpty ? nil : retriever, mode: mode,
-                                  split: try g.stringAttribute("split"), k: try g.intAttribute("top_k"),
-                                  records: try RecordStore.read(g))
+            var pass = EvaluationPass(lm: try g.stringAttribute("lm"), retriever: retriever.isEmpty ? nil : retriever, mode: mode,
+                                      split: try g.stringAttribute("split"), k: try g.intAttribute("top_k"),
+                                      records: try RecordStore.read(g))
+            if let judged = try JudgeStore.read(file, pass: name) {
+                try pass.records.attachJudge(judged.scores, source: "\(url.path):\(RunLayout.judge)/\(name)")
+                pass.judgement = judged.judgement
+            }
+            return pass
         }
     }
 

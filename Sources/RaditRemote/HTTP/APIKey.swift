@@ -10,8 +10,9 @@ public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConver
 
     /// The key in `variable`; `RemoteError.missingAPIKey` when it is unset or empty.
     public static func fromEnvironment(_ variable: String,
-                                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> APIKey {
-        guard let v = environment[variable], !v.isEmpty else { throw RemoteError.missingAPIKey(variable: variable) }
+                                       environment: [String: String] = ProcessInfo.processInfo.environment,
+                                       names: RemoteSettingNames = .generic) throws -> APIKey {
+        guard let v = environment[variable], !v.isEmpty else { throw RemoteError.missingAPIKey(variable: variable, names: names) }
         return APIKey(v)
     }
 

@@ -44,6 +44,7 @@ public final class HTTPClient: @unchecked Sendable {
     public let config: HTTPClientConfig
     private let apiKey: APIKey?
     private let onRetry: (@Sendable (RetryNotice) -> Void)?
+    private let names: RemoteSettingNames
     private let lock = NSCondition()
     private var idle: [CurlEasy] = []
     private var handles = 0
@@ -52,12 +53,14 @@ public final class HTTPClient: @unchecked Sendable {
     private var inFlight = 0
     private var peakInFlight = 0
 
-    /// `apiKey` is sent as a bearer token on every request; `onRetry` hears of each retry.
+    /// `apiKey` is sent as a bearer token on every request; `onRetry` hears of each retry;
+    /// errors name the setting that holds the URL (`names`).
     public init(config: HTTPClientConfig = HTTPClientConfig(), apiKey: APIKey? = nil,
-                onRetry: (@Sendable (RetryNotice) -> Void)? = nil) {
+                onRetry: (@Sendable (RetryNotice) -> Void)? = nil, names: RemoteSettingNames = .generic) {
         self.config = config
         self.apiKey = apiKey
         self.onRetry = onRetry
+        self.names = names
     }
 
     /// New connections opened so far (curl's count); fewer than requests means reuse.
@@ -80,7 +83,7 @@ public final class HTTPClient: @unchecked Sendable {
 
     private func run(_ request: HTTPRequest, stream: ((ServerSentEvent) -> ProgressAction)?) throws -> HTTPResponse {
         guard request.url.hasPrefix("http://") || request.url.hasPrefix("https://") else {
-            throw RemoteError.invalidRequest("URL \(request.url) must start with http:// or https:// (remote.base_url)")
+            throw RemoteError.invalidRequest("URL \(request.url) must start with http:// or https:// (\(names.baseURL))")
         }
         let policy = config.retry
         let number = nextSequence()
@@ -94,7 +97,7 @@ public final class HTTPClient: @unchecked Sendable {
                 let detail = redact(rawDetail)
                 if state.stoppedByCaller { throw RemoteError.stopped(url: request.url) }
                 guard canRetry, Self.isRetryable(curlCode: code) else {
-                    throw RemoteError.transport(url: request.url, code: code, detail: detail, attempts: attempt)
+                    throw RemoteError.transport(url: request.url, code: code, detail: detail, attempts: attempt, names: names)
                 }
                 wait(RetryNotice(url: request.url, attempt: attempt, delay: policy.backoff(afterAttempt: attempt, sequence: number),
                                  status: nil, curlCode: code, detail: detail, fromRetryAfter: false))

@@ -5,11 +5,11 @@ import RaditBase
 /// the API key (requests do not carry it, and response excerpts are the server's words).
 public enum RemoteError: RaditError, Equatable {
     /// The environment variable the config names for the API key is unset or empty.
-    case missingAPIKey(variable: String)
+    case missingAPIKey(variable: String, names: RemoteSettingNames = .generic)
     /// The server answered with a non-success status (after retries when retryable).
     case http(status: Int, url: String, requestId: String?, excerpt: String, attempts: Int)
     /// The connection failed, timed out or broke off (curl's code and words), after retries.
-    case transport(url: String, code: Int, detail: String, attempts: Int)
+    case transport(url: String, code: Int, detail: String, attempts: Int, names: RemoteSettingNames = .generic)
     /// The server asked to wait longer (`Retry-After`) than the policy allows.
     case retryAfterTooLong(url: String, status: Int, seconds: Double, limit: Double, requestId: String?)
     /// A success status whose body is not what the API promises (invalid JSON, missing field).
@@ -21,12 +21,13 @@ public enum RemoteError: RaditError, Equatable {
 
     public var message: String {
         switch self {
-        case .missingAPIKey(let v):
-            return "the API key variable \(v) is not set: export \(v)=… (the config's remote.api_key_env names it), or clear api_key_env for a server without keys"
+        case .missingAPIKey(let v, let names):
+            return "the API key variable \(v) is not set: export \(v)=… (\(names.apiKey) names it), or \(names.clearKey)"
         case .http(let s, let url, let id, let excerpt, let attempts):
             return "HTTP \(s) from \(url)\(Self.idNote(id)) after \(attempts) attempt(s): \(excerpt)"
-        case .transport(let url, let code, let detail, let attempts):
-            return "cannot reach \(url) (curl \(code): \(detail)) after \(attempts) attempt(s); check that the server runs and remote.base_url is right"
+        case .transport(let url, let code, let detail, let attempts, let names):
+            return "cannot reach \(url) (curl \(code): \(detail)) after \(attempts) attempt(s); check that the server runs and that "
+                + "\(names.baseURL) is its base URL including the version path (e.g. http://127.0.0.1:8080/v1), then rerun"
         case .retryAfterTooLong(let url, let s, let sec, let limit, let id):
             return "HTTP \(s) from \(url)\(Self.idNote(id)) asks to retry after \(sec) s, beyond the \(limit) s limit (remote.max_retry_after_s)"
         case .invalidResponse(let url, let s, let id, let reason, let excerpt):

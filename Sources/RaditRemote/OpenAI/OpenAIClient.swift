@@ -14,8 +14,8 @@ public final class OpenAIClient: Sendable {
     public init(endpoint: RemoteEndpoint, environment: [String: String] = ProcessInfo.processInfo.environment,
                 onRetry: (@Sendable (RetryNotice) -> Void)? = nil) throws {
         self.endpoint = endpoint
-        let key = try endpoint.apiKeyVariable.map { try APIKey.fromEnvironment($0, environment: environment) }
-        http = HTTPClient(config: endpoint.http, apiKey: key, onRetry: onRetry)
+        let key = try endpoint.apiKeyVariable.map { try APIKey.fromEnvironment($0, environment: environment, names: endpoint.settingNames) }
+        http = HTTPClient(config: endpoint.http, apiKey: key, onRetry: onRetry, names: endpoint.settingNames)
     }
 
     /// New connections opened so far (fewer than requests: connections were reused).
@@ -103,6 +103,12 @@ public final class OpenAIClient: Sendable {
 
     public func createFineTuningJob(_ request: FineTuningJobRequest) throws -> FineTuningJob {
         try post("/fine_tuning/jobs", request)
+    }
+
+    /// The most recent jobs, newest first (the API's order).
+    public func fineTuningJobs(limit: Int = 100) throws -> [FineTuningJob] {
+        let list: FineTuningJobList = try get("/fine_tuning/jobs?limit=\(limit)")
+        return list.data
     }
 
     public func fineTuningJob(id: String) throws -> FineTuningJob {

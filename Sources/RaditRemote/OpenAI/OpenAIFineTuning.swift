@@ -52,6 +52,9 @@ public struct FineTuningJob: Codable, Sendable, Equatable {
     public var finishedAt: Int?
     public var fineTunedModel: String?
     public var trainingFile: String
+    public var validationFile: String?
+    /// The suffix the job was created with (OpenAI's `user_provided_suffix`; not every server sends it).
+    public var userProvidedSuffix: String?
     public var trainedTokens: Int?
     public var error: OpenAIErrorBody.Detail?
 
@@ -65,7 +68,8 @@ public struct FineTuningJob: Codable, Sendable, Equatable {
     }
     enum CodingKeys: String, CodingKey {
         case id, model, status, createdAt = "created_at", finishedAt = "finished_at", fineTunedModel = "fine_tuned_model"
-        case trainingFile = "training_file", trainedTokens = "trained_tokens", error
+        case trainingFile = "training_file", validationFile = "validation_file", userProvidedSuffix = "user_provided_suffix"
+        case trainedTokens = "trained_tokens", error
     }
     public init(from d: any Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
@@ -76,6 +80,8 @@ public struct FineTuningJob: Codable, Sendable, Equatable {
         finishedAt = try c.decodeIfPresent(Int.self, forKey: .finishedAt)
         fineTunedModel = try c.decodeIfPresent(String.self, forKey: .fineTunedModel)
         trainingFile = try c.decodeIfPresent(String.self, forKey: .trainingFile) ?? ""
+        validationFile = try c.decodeIfPresent(String.self, forKey: .validationFile)
+        userProvidedSuffix = try c.decodeIfPresent(String.self, forKey: .userProvidedSuffix)
         trainedTokens = try c.decodeIfPresent(Int.self, forKey: .trainedTokens)
         // A job that did not fail carries `"error": {}` on some servers.
         error = try? c.decodeIfPresent(OpenAIErrorBody.Detail.self, forKey: .error)
@@ -94,14 +100,19 @@ public struct FineTuningEvent: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case id, createdAt = "created_at", level, message }
 }
 
-public struct FineTuningEventList: Codable, Sendable, Equatable {
-    public var data: [FineTuningEvent]
+/// One page of an API list (`{"object": "list", "data": [...], "has_more": …}`): fine-tuning
+/// jobs (newest first) and a job's events.
+public struct OpenAIList<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    public var data: [Item]
     public var hasMore: Bool
-    public init(data: [FineTuningEvent], hasMore: Bool) { self.data = data; self.hasMore = hasMore }
+    public init(data: [Item], hasMore: Bool) { self.data = data; self.hasMore = hasMore }
     enum CodingKeys: String, CodingKey { case data, hasMore = "has_more" }
     public init(from d: any Decoder) throws {
         let c = try d.container(keyedBy: CodingKeys.self)
-        data = try c.decode([FineTuningEvent].self, forKey: .data)
+        data = try c.decode([Item].self, forKey: .data)
         hasMore = try c.decodeIfPresent(Bool.self, forKey: .hasMore) ?? false
     }
 }
+
+public typealias FineTuningJobList = OpenAIList<FineTuningJob>
+public typealias FineTuningEventList = OpenAIList<FineTuningEvent>
