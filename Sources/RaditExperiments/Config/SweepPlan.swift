@@ -115,8 +115,7 @@ public struct SweepPlan: Sendable, Equatable {
                 throw ConfigError.badSweep(file: file, key: "sweep.\(key)", reason: "is not a [sweep] key; [sweep] holds name, grid = { \"section.key\" = [values] } and [[sweep.variant]] tables")
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: ConfigSchema.fields.enumerated().map { ($1.key, $0) })
-        plan.grid.sort { order[$0.key]! < order[$1.key]! }
+        plan.grid.sort { ConfigSchema.position[$0.key]! < ConfigSchema.position[$1.key]! }
         let gridKeys = Set(plan.grid.map(\.key))
         var seen: Set<String> = []
         for v in plan.variants {
@@ -167,8 +166,7 @@ public struct SweepPlan: Sendable, Equatable {
         guard let name else {
             throw ConfigError.badSweep(file: file, key: "sweep.variant[\(i)].name", reason: "is missing; every variant needs a name (it names its cells)")
         }
-        let order = Dictionary(uniqueKeysWithValues: ConfigSchema.fields.enumerated().map { ($1.key, $0) })
-        settings.sort { order[$0.key]! < order[$1.key]! }
+        settings.sort { ConfigSchema.position[$0.key]! < ConfigSchema.position[$1.key]! }
         return SweepVariant(name: name, settings: settings)
     }
 
@@ -240,7 +238,7 @@ extension SweepCell: Decodable {
         for k in o.allKeys {
             settings.append(SweepSetting(key: k.stringValue, value: try ConfigValue.decode(o, k, key: k.stringValue)))
         }
-        let position = Dictionary(uniqueKeysWithValues: ConfigSchema.fields.enumerated().map { ($1.key, $0) })
+        let position = ConfigSchema.position
         settings.sort { (position[$0.key] ?? Int.max, $0.key) < (position[$1.key] ?? Int.max, $1.key) }
         self.init(name: try c.decode(String.self, forKey: .cell), variant: try c.decodeIfPresent(String.self, forKey: .variant),
                   settings: settings)
