@@ -18,56 +18,6 @@ public struct RetrievalRow: Sendable, Equatable {
     }
 }
 
-/// Retrievers × metrics, rendered as Markdown or CSV.
-public struct RetrievalTable: Sendable, Equatable {
-    public var dataset: String
-    public var metrics: [RetrievalMetric]
-    public var rows: [RetrievalRow] = []
-
-    public init(dataset: String, metrics: [RetrievalMetric], rows: [RetrievalRow] = []) {
-        self.dataset = dataset
-        self.metrics = metrics
-        self.rows = rows
-    }
-
-    public func value(_ retriever: String, _ metric: RetrievalMetric) -> Double? {
-        guard let r = rows.first(where: { $0.retriever == retriever }),
-              let j = metrics.firstIndex(of: metric) else { return nil }
-        return r.values[j]
-    }
-
-    public func markdown() -> String {
-        var s = "| retriever | " + metrics.map(\.description).joined(separator: " | ") + " |\n"
-        s += "|---|" + metrics.map { _ in "---:" }.joined(separator: "|") + "|\n"
-        for r in rows {
-            s += "| \(r.retriever) | " + r.values.map { $0.isNaN ? "–" : String(format3($0)) }.joined(separator: " | ") + " |\n"
-        }
-        return s
-    }
-
-    public func csv() -> String {
-        var s = "retriever," + metrics.map(\.description).joined(separator: ",") + ",gold_queries,answer_queries\n"
-        for r in rows {
-            s += "\(r.retriever)," + r.values.map { $0.isNaN ? "" : "\($0)" }.joined(separator: ",")
-                + ",\(r.goldQueries),\(r.answerQueries)\n"
-        }
-        return s
-    }
-}
-
-/// Three decimals without Foundation formatting.
-func format3(_ x: Double) -> String {
-    let r = (x * 1000).rounded() / 1000
-    var s = "\(r)"
-    if let dot = s.firstIndex(of: ".") {
-        let decimals = s.distance(from: dot, to: s.endIndex) - 1
-        if decimals < 3 { s += String(repeating: "0", count: 3 - decimals) }
-    } else {
-        s += ".000"
-    }
-    return s
-}
-
 /// Scores rankings of a dataset's questions: gold metrics over questions with gold
 /// chunks, answer recall over questions with answer strings (DPR has_answer).
 public struct RetrievalBenchmark: Sendable {
@@ -114,5 +64,28 @@ public struct RetrievalBenchmark: Sendable {
             return n > 0 ? s / Double(n) : .nan
         }
         return RetrievalRow(retriever: retriever, values: values, goldQueries: gold, answerQueries: answered)
+    }
+}
+
+extension RetrievalBenchmark {
+    /// Retrievers × metrics as a `recall`-layout `ResultTable`, so `radit bench retrieval`
+    /// renders through the same Markdown, CSV and LaTeX code as `radit table`: means as
+    /// fractions to three decimals, each cell's n the questions its metric counts (with gold
+    /// chunks, or with answers for AnsR@k), no cell where a metric does not apply (NaN).
+    public static func table(dataset: String, metrics: [RetrievalMetric], rows: [RetrievalRow]) -> ResultTable {
+        let layout = TableLayout.recall(retrievers: rows.map(\.retriever), metrics: metrics)
+        let tableRows = rows.map { r in
+            TableRow(key: r.retriever, labels: [r.retriever], cells: zip(metrics, r.values).map { m, v -> TableCell? in
+                v.isNaN ? nil : TableCell(value: v, n: m.needsGold ? r.goldQueries : r.answerQueries)
+            })
+        }
+        var notes: [String] = []
+        if let r = rows.first {
+            let answers = metrics.contains { !$0.needsGold } ? " (AnsR@k: over the \(r.answerQueries) with answers)" : ""
+            notes.append("Means over the \(r.goldQueries) questions with gold chunks\(answers).")
+        }
+        return ResultTable(title: "Retrieval on \(dataset)", layout: layout.name, stubHeaders: layout.stubHeaders,
+                           columns: layout.columns, rows: tableRows, notes: notes,
+                           display: TableDisplay(scale: 1, decimals: 3, showInterval: false, showStandardDeviation: false))
     }
 }

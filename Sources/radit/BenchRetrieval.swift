@@ -48,7 +48,7 @@ struct BenchRetrieval: ParsableCommand {
 
     @Option(help: "HDF5 file for the table (default runs/bench-retrieval-<dataset>.h5).")
     var output: String?
-    @Option(help: "Also write the table as CSV here.") var csv: String?
+    @Option(help: "Also write the table as CSV here (Radit's table CSV: `radit table --from-csv` renders it as LaTeX or HTML).") var csv: String?
     @Option(help: "Also write each retriever's per-query rankings as a TREC run file <dataset>.<retriever>.trec in this folder.")
     var trec: String?
 
@@ -102,14 +102,14 @@ struct BenchRetrieval: ParsableCommand {
             progress.note("skipped \(dataset.report.skipped) malformed records (--lenient); first: \(dataset.report.problems.first?.message ?? "")")
         }
         print("\(dataset.name) (\(dataset.format.rawValue)): \(dataset.corpus.count) chunks, \(dataset.queries.count) questions")
-        print(result.table.markdown(), terminator: "")
+        print(result.markdown, terminator: "")
         if let skipped = dataset.report.summary { progress.note(skipped) }
 
         let url = output.map { URL(fileURLWithPath: $0) } ?? RetrievalBench.defaultOutput(dataset: dataset.name)
         try bench.write(result, to: url)
         print("wrote \(url.path)")
         if let csv {
-            try RetrievalBench.writeCSV(result.table, to: URL(fileURLWithPath: csv))
+            try RetrievalBench.writeCSV(result, to: URL(fileURLWithPath: csv))
             print("wrote \(csv)")
         }
         if let trec {

@@ -195,6 +195,9 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(overrides?["eval.top_k"] as? Int, 2)
         XCTAssertEqual(overrides?["train.oracle_share"] as? Double, 0.5)
         XCTAssertEqual(overrides?["train.seed"] as? Int, 0)
+        let read = try SweepManifest.readCell(cut.cellDirectory(cut.cells[7]).appendingPathComponent(SweepManifest.cellFileName))
+        XCTAssertEqual(read.sweep, "grid")
+        XCTAssertEqual(read.cell, cut.cells[7], "radit table reads back the planned cell, values typed by the schema")
         let done = try JSONSerialization.jsonObject(with: Data(contentsOf: cut.manifestFile)) as? [String: Any]
         XCTAssertEqual(done?["status"] as? String, "complete")
         XCTAssertEqual((done?["cells"] as? [[String: Any]])?.count, 18)
@@ -268,6 +271,8 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(report.ran, 2)
         let json = try String(contentsOf: sweep.cellDirectory(sweep.cells[0]).appendingPathComponent("cell.json"), encoding: .utf8)
         XCTAssertEqual(json, "{\"sweep\": \"grid\", \"cell\": \"base\", \"variant\": \"base\", \"overrides\": {\"train.steps\": 0}}\n")
+        XCTAssertEqual(try SweepManifest.readCell(sweep.cellDirectory(sweep.cells[0]).appendingPathComponent(SweepManifest.cellFileName)).cell,
+                       sweep.cells[0])
         // The 0-step cell computes (base, base) and base closed-book once and reads them back
         // for its other three pairs and its "LM-ft" closed-book pass (4); the second cell
         // reads back the base passes (2) and, its retriever unchanged (all LSR targets

@@ -291,16 +291,25 @@ final class FolderCorpusTests: XCTestCase {
                                             gold: [Relevance(id: "ada", grade: 2), Relevance(id: "missing")])])
         let d = Dataset(name: "t", format: .nq, corpus: corpus, queries: queries)
         let chunker = try Chunker(characters: 60)
-        let every = d.chunked(by: chunker)
+        let every = try d.chunked(by: chunker)
         let adaChunks = every.corpus.chunksByDocument["ada"]!
         XCTAssertGreaterThan(adaChunks.count, 2)
         XCTAssertEqual(adaChunks, (0..<adaChunks.count).map { "ada#\($0)" })
         XCTAssertEqual(every.corpus.chunksByDocument["short"], ["short#0"])
         XCTAssertEqual(every.queries[0].gold, adaChunks.map { Relevance(id: $0, grade: 2) } + [Relevance(id: "missing")])
-        let bearing = d.chunked(by: chunker, gold: .answerBearing)
+        let bearing = try d.chunked(by: chunker, gold: .answerBearing)
         XCTAssertEqual(bearing.queries[0].gold.count, 2)
         XCTAssertTrue(bearing.corpus[id: bearing.queries[0].gold[0].id]!.text.contains("1815"))
         XCTAssertEqual(bearing.corpus, every.corpus)
+
+        // `data.chunk_tokens`' naming: a document that fits keeps its id, only pieces are numbered.
+        let split = try d.chunked(by: chunker, ids: .numberedWhenSplit)
+        XCTAssertEqual(split.corpus.chunksByDocument["ada"], adaChunks)
+        XCTAssertEqual(split.corpus[id: "short"], corpus[id: "short"])
+        XCTAssertEqual(split.queries[0].gold, every.queries[0].gold)
+        // There a document already named like another's piece is an error, never a dropped chunk.
+        let clash = try Corpus([Chunk(id: "ada", title: "", text: long), Chunk(id: "ada#1", title: "", text: "x")])
+        XCTAssertThrowsError(try clash.chunked(by: chunker, ids: .numberedWhenSplit))
     }
 
     func testTokenChunkerCountsTokensOfTheGivenTokenizer() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import RaditBase
 import RaditModels
 import RaditRetrieval
 import RaditTestSupport
@@ -29,12 +30,7 @@ final class BertReferenceTests: XCTestCase {
         let d = ref.dimension
         var worst = (cosine: 1.0, index: -1)
         for (i, item) in ref.items.enumerated() {
-            var dotp = 0.0, na = 0.0, nb = 0.0
-            for c in 0..<d {
-                let a = Double(out[i * d + c]), b = Double(item.embedding[c])
-                dotp += a * b; na += a * a; nb += b * b
-            }
-            let cosine = dotp / (na * nb).squareRoot()
+            let cosine = cosineSimilarity((0..<d).map { out[i * d + $0] }, item.embedding)
             if cosine < worst.cosine { worst = (cosine, i) }
             XCTAssertGreaterThanOrEqual(cosine, 0.99999, "sentence \(i) '\(item.text.prefix(40))'")
         }

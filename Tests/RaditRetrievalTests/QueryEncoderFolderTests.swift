@@ -51,9 +51,9 @@ final class QueryEncoderFolderTests: XCTestCase {
         bench.model = documents.path
         bench.queryEncoder = queries.path
         let result = try bench.run()
-        XCTAssertEqual(result.table.rows.map(\.retriever), ["dense", "dense-tuned"])
-        XCTAssertEqual(result.table.rows[0].values.count, result.table.rows[1].values.count)
-        for (a, b) in zip(result.table.rows[0].values, result.table.rows[1].values) where !a.isNaN {
+        XCTAssertEqual(result.rows.map(\.retriever), ["dense", "dense-tuned"])
+        XCTAssertEqual(result.rows[0].values.count, result.rows[1].values.count)
+        for (a, b) in zip(result.rows[0].values, result.rows[1].values) where !a.isNaN {
             XCTAssertEqual(a, b)
         }
     }

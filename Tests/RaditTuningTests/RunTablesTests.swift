@@ -341,8 +341,17 @@ final class RunTablesTests: XCTestCase {
         XCTAssertTrue(records.records.allSatisfy { $0.rankingIDs.count <= 10 })
         XCTAssertTrue(records.records.contains { $0.rankingIDs.count == 10 }, "ranked to the benchmark's depth")
         // The table's R@5 is the records' mean.
-        let r5 = try XCTUnwrap(result.table.value("bm25", .goldRecallAny(5)))
+        let r5 = try XCTUnwrap(result.table.cell("bm25", "R@5")).value
         XCTAssertEqual(records.scores(.retrieval(.goldRecallAny(5))).mean, r5, accuracy: 1e-12)
+        XCTAssertEqual(result.table.cell("bm25", "R@5")?.n, result.rows[0].goldQueries)
+        // Rendered by the table code: the columns and the three-decimal numbers of the rows,
+        // and a CSV that `radit table --from-csv` reads back whole.
+        let markdown = result.markdown.split(separator: "\n").map(String.init)
+        XCTAssertTrue(markdown.contains("| retriever | " + result.metrics.map(\.description).joined(separator: " | ") + " |"), result.markdown)
+        XCTAssertTrue(markdown.contains { $0.hasPrefix("| bm25 | ") && $0.contains(String(format: "%.3f", r5)) }, result.markdown)
+        let csv = dir.appendingPathComponent("bench.csv")
+        try RetrievalBench.writeCSV(result, to: csv)
+        XCTAssertEqual(try CSVTable.read(csv), result.table)
         let trec = try RetrievalBench.writeTREC(result, to: dir)
         XCTAssertEqual(trec.map(\.lastPathComponent), ["\(result.dataset.name).bm25.trec"])
         XCTAssertEqual(try TRECRun.read(trec[0]), TRECRun(tag: "radit-bm25", records: records))

@@ -41,7 +41,7 @@ public enum DatasetReader {
         if options.requireQuestions && dataset.queries.isEmpty {
             throw DataError.noQuestions(path: path, format: dataset.format.rawValue)
         }
-        if let chunker = options.chunker { dataset = dataset.chunked(by: chunker) }
+        if let chunker = options.chunker { dataset = try dataset.chunked(by: chunker) }
         return dataset
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RaditBase
 
 /// RAGAS-style answer metrics reported beside EM/F1 (issue 14 §6).
 ///
@@ -206,22 +207,12 @@ public struct AnswerJudge: Sendable {
             at += 1
             var best = -Double.infinity
             for _ in item.golds {
-                best = max(best, Self.cosine(p, vectors[at]))
+                best = max(best, cosineSimilarity(p, vectors[at]))
                 at += 1
             }
             out.append(item.golds.isEmpty ? .nan : best)
         }
         return out
-    }
-
-    static func cosine(_ a: [Float], _ b: [Float]) -> Double {
-        var dot = 0.0, na = 0.0, nb = 0.0
-        for i in 0..<min(a.count, b.count) {
-            dot += Double(a[i]) * Double(b[i])
-            na += Double(a[i]) * Double(a[i])
-            nb += Double(b[i]) * Double(b[i])
-        }
-        return na > 0 && nb > 0 ? dot / (na.squareRoot() * nb.squareRoot()) : .nan
     }
 
     /// RAGAS' factual F1: TP / (TP + (FP + FN) / 2); 1 when nothing was stated on either side.

@@ -190,7 +190,7 @@ public struct PaperTables: Sendable {
         let depth = entries.map { Self.depth($0.records) }.max() ?? 0
         let hasGold = entries.contains { $0.records.records.contains { !$0.relevantGrades.isEmpty } }
         let recallAt = collection.runs.compactMap { $0.config[AnalysisKey.recallAt] }.flatMap { v -> [Int] in
-            if case .list(let l) = v { return l.compactMap { $0.number.map { Int($0) } } }
+            if case .ints(let l) = v { return l }
             return []
         }
         let ks = Set([1, 5, 10, 20, 100] + recallAt).filter { $0 <= depth }.sorted()

@@ -49,7 +49,7 @@ public struct RunCollection: Sendable {
             } else if StoredRun.isRun(path) {
                 let r = try StoredRun(directory: path)
                 runs.append(r)
-                names.append(r.cell?.sweep ?? r.name)
+                names.append(r.sweep ?? r.name)
             } else {
                 let cells = try fm.contentsOfDirectory(at: path, includingPropertiesForKeys: nil)
                     .filter { StoredRun.isRun($0) }
@@ -64,7 +64,7 @@ public struct RunCollection: Sendable {
                     }
                 }
                 guard !read.isEmpty else { throw AnalysisError.unfinished(run: cells[0].path) }
-                names.append(read.first?.cell?.sweep ?? path.lastPathComponent)
+                names.append(read.first?.sweep ?? path.lastPathComponent)
                 runs += read
             }
         }

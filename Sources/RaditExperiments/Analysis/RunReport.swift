@@ -81,9 +81,9 @@ public struct RunReport: Sendable {
     /// The resolved config as `[section]` blocks of `key = value`, the cell's overrides first.
     static func configText(_ run: StoredRun) -> String {
         var lines: [String] = []
-        if let c = run.cell {
-            lines.append("# sweep \(c.sweep), cell \(c.cell)" + (c.variant.map { ", variant \($0)" } ?? ""))
-            for (k, v) in c.overrides.sorted(by: { $0.key < $1.key }) { lines.append("# set \(k) = \(v)") }
+        if let sweep = run.sweep, let c = run.cell {
+            lines.append("# sweep \(sweep), cell \(c.name)" + (c.variant.map { ", variant \($0)" } ?? ""))
+            for s in c.settings.sorted(by: { $0.key < $1.key }) { lines.append("# set \(s.key) = \(s.value)") }
         }
         var section = ""
         for key in run.config.keys.sorted() {

@@ -9,9 +9,11 @@ public struct StoredRun: Sendable {
     public var directory: URL
     /// The folder's name.
     public var name: String
-    public var cell: SweepCellFile?
+    /// The sweep the run is a cell of and its cell (from `cell.json`), nil outside a sweep.
+    public var sweep: String?
+    public var cell: SweepCell?
     /// The resolved config, `section.key` → value.
-    public var config: [String: JSONValue]
+    public var config: [String: ConfigValue]
     /// The resolved config as stored (JSON), for reports.
     public var resolvedJSON: String
     /// `/data` attribute `name`: the dataset.
@@ -30,10 +32,12 @@ public struct StoredRun: Sendable {
         self.directory = directory
         name = directory.lastPathComponent
         let runFile = directory.appendingPathComponent("run.h5")
-        let cellFile = directory.appendingPathComponent(SweepCellFile.fileName)
+        let cellFile = directory.appendingPathComponent(SweepManifest.cellFileName)
         if FileManager.default.fileExists(atPath: cellFile.path) {
             do {
-                cell = try JSONDecoder().decode(SweepCellFile.self, from: Data(contentsOf: cellFile))
+                let read = try SweepManifest.readCell(cellFile)
+                sweep = read.sweep
+                cell = read.cell
             } catch {
                 throw AnalysisError.badCell(file: cellFile.path, reason: "\(error)")
             }
@@ -41,12 +45,11 @@ public struct StoredRun: Sendable {
         let file = try StoreFile.open(runFile, expecting: .run, versions: RunFile.version...RunFile.version)
         defer { try? file.close() }
         resolvedJSON = try file.readStrings(RunLayout.configResolved, shape: [])[0]
-        guard let sections = try? JSONDecoder().decode([String: [String: JSONValue]].self, from: Data(resolvedJSON.utf8)) else {
-            throw RunError.corrupt(what: "\(runFile.path):\(RunLayout.configResolved) (not a JSON object of sections)")
+        do {
+            config = try ExperimentConfig.resolvedValues(fromJSON: resolvedJSON)
+        } catch {
+            throw RunError.corrupt(what: "\(runFile.path):\(RunLayout.configResolved) (not the resolved config's JSON: \(error))")
         }
-        var flat: [String: JSONValue] = [:]
-        for (section, keys) in sections { for (k, v) in keys { flat["\(section).\(k)"] = v } }
-        config = flat
         dataset = try file.group(RunLayout.data).stringAttribute("name")
         var series: [String: [Double]] = [:]
         if try file.exists(RunLayout.metrics) {
@@ -76,7 +79,7 @@ public struct StoredRun: Sendable {
         data.update("chunks:" + chunks.joined(separator: "\n"))
         d.append(("data sha256 (split question ids + chunk ids)", SHA256.hexString(data.finalize())))
         digests = d
-        label = Self.label(cell: cell, name: name)
+        label = Self.label(sweep: sweep, cell: cell, name: name)
         passes = try RunFile.readPasses(file)
         if passes.isEmpty { throw AnalysisError.unfinished(run: directory.path) }
     }
@@ -88,9 +91,17 @@ public struct StoredRun: Sendable {
 
     // MARK: Config
 
-    public func int(_ key: String) -> Int? { config[key]?.number.map { Int($0) } }
-    public func double(_ key: String) -> Double? { config[key]?.number }
-    public func string(_ key: String) -> String? { config[key].map(\.description) }
+    public func int(_ key: String) -> Int? { double(key).flatMap { $0.isFinite ? Int($0) : nil } }
+
+    public func double(_ key: String) -> Double? {
+        switch config[key] {
+        case .int(let i)?: return Double(i)
+        case .double(let d)?: return d
+        default: return nil
+        }
+    }
+
+    public func string(_ key: String) -> String? { config[key]?.plain }
 
     /// The training seed (runs of one configuration under several seeds pool into a cell).
     public var seed: Int { int(AnalysisKey.seed) ?? 0 }
@@ -106,12 +117,12 @@ public struct StoredRun: Sendable {
         config.filter { $0.key != AnalysisKey.seed }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\n")
     }
 
-    static func label(cell: SweepCellFile?, name: String) -> String {
-        guard let cell else { return name }
+    static func label(sweep: String?, cell: SweepCell?, name: String) -> String {
+        guard let sweep, let cell else { return name }
         if let v = cell.variant, !v.isEmpty { return v }
-        let o = cell.overrides.filter { $0.key != AnalysisKey.seed }
-        if !o.isEmpty { return o.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") }
-        return cell.sweep
+        let o = cell.settings.filter { $0.key != AnalysisKey.seed }
+        if !o.isEmpty { return o.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.plain)" }.joined(separator: ", ") }
+        return sweep
     }
 
     /// The pass named `name` (`base+base`, `LM-ft+R-ft`, `LM-ft+closed-book`, …).

@@ -120,9 +120,9 @@ public struct ExperimentData: Sendable {
             return ExperimentData(name: name, corpus: source, splits: splits, withoutAnswers: withoutAnswers)
         }
         let chunker = try Chunker(size: .tokens(s.chunkTokens), overlap: s.chunkOverlap, tokenCount: tokenCount)
-        let chunked = try ChunkedCorpus(source, chunker: chunker)
+        let chunked = try source.chunked(by: chunker, ids: .numberedWhenSplit)
         for split in QuestionSplit.allCases { splits[split] = chunked.relabel(splits[split]) }
-        return ExperimentData(name: name, corpus: chunked.corpus, documents: chunked.documents, splits: splits,
+        return ExperimentData(name: name, corpus: chunked, documents: chunked.chunks.map(\.document), splits: splits,
                               withoutAnswers: withoutAnswers)
     }
 

@@ -43,12 +43,19 @@ public struct RetrievalBench {
 
     public init(data: String) { self.data = data }
 
-    /// The dataset and the table: one row per requested retriever, always; and each
+    /// The dataset and the scores: one row per requested retriever, always; and each
     /// retriever's per-query rankings as records, in the same order.
     public struct Result {
         public var dataset: Dataset
-        public var table: RetrievalTable
+        public var metrics: [RetrievalMetric]
+        public var rows: [RetrievalRow]
         public var rankings: [(retriever: String, records: ExampleRecords)]
+
+        /// The rows as a result table (`RetrievalBenchmark.table`), rendered like `radit table`'s.
+        public var table: ResultTable { RetrievalBenchmark.table(dataset: dataset.name, metrics: metrics, rows: rows) }
+
+        /// The table as Markdown, as the command prints it.
+        public var markdown: String { MarkdownTable.render(table) }
     }
 
     public func run(progress: ProgressHandler = silentProgress) throws -> Result {
@@ -65,7 +72,8 @@ public struct RetrievalBench {
         }
         let dataset = try DatasetReader.read(data, format: format, options: read)
         let bench = RetrievalBenchmark(ks: ks)
-        var table = RetrievalTable(dataset: dataset.name, metrics: bench.metrics(for: dataset))
+        let metrics = bench.metrics(for: dataset)
+        var rows: [RetrievalRow] = []
         let questions = dataset.queries.examples.map(\.question)
         var kept: [(retriever: String, records: ExampleRecords)] = []
         for retriever in retrievers {
@@ -88,11 +96,12 @@ public struct RetrievalBench {
                 rankings = try tuned.scoredRankings(questions, k: bench.depth, batchSize: batchSize, progress: progress,
                                                     stage: .denseSearch)
             }
-            table.rows.append(bench.evaluate(dataset, rankings: rankings.map { $0.map(\.id) }, retriever: retriever.rawValue))
+            rows.append(bench.evaluate(dataset, rankings: rankings.map { $0.map(\.id) }, retriever: retriever.rawValue,
+                                       metrics: metrics))
             let records = try ExampleRecords(retrievalOf: dataset, rankings: rankings)
             kept.append((retriever: retriever.rawValue, records: records))
         }
-        return Result(dataset: dataset, table: table, rankings: kept)
+        return Result(dataset: dataset, metrics: metrics, rows: rows, rankings: kept)
     }
 
     /// A BERT-family encoder through `SentenceEncoder` (catalog name or folder); a missing
@@ -126,10 +135,10 @@ public struct RetrievalBench {
     }
 
     /// `/results/retrieval`: metrics (M) and retrievers (R) as strings, values (R, M)
-    /// float64 (NaN where a metric does not apply), query counts, the Markdown table; root
+    /// float64 (NaN where a metric does not apply), query counts, the table as Markdown; root
     /// attributes say which data and settings produced it.
     public func write(_ result: Result, to url: URL) throws {
-        let table = result.table, dataset = result.dataset
+        let rows = result.rows, dataset = result.dataset
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try StoreFile.writeAtomically(to: url, format: StoreFormat("radit.retrieval-bench"), version: 1) { f in
             try f.setAttribute("data", .string(data))
@@ -142,14 +151,14 @@ public struct RetrievalBench {
             try f.setAttribute("bm25", .string("variant=\(bm25.variant.name) k1=\(bm25.k1) b=\(bm25.b) tokens=lowercase \\w+\(stopWords ? " stopwords=en" : "")"))
             try f.setAttribute("dense_model", .string(model))
             let g = "/results/retrieval"
-            try f.createDataset(g + "/metrics", strings: table.metrics.map(\.description))
-            try f.createDataset(g + "/retrievers", strings: table.rows.isEmpty ? [""] : table.rows.map(\.retriever))
-            if !table.rows.isEmpty {
-                try f.createDataset(g + "/values", values: table.rows.flatMap(\.values), shape: [table.rows.count, table.metrics.count])
-                try f.createDataset(g + "/gold_queries", values: table.rows.map { Int64($0.goldQueries) })
-                try f.createDataset(g + "/answer_queries", values: table.rows.map { Int64($0.answerQueries) })
+            try f.createDataset(g + "/metrics", strings: result.metrics.map(\.description))
+            try f.createDataset(g + "/retrievers", strings: rows.isEmpty ? [""] : rows.map(\.retriever))
+            if !rows.isEmpty {
+                try f.createDataset(g + "/values", values: rows.flatMap(\.values), shape: [rows.count, result.metrics.count])
+                try f.createDataset(g + "/gold_queries", values: rows.map { Int64($0.goldQueries) })
+                try f.createDataset(g + "/answer_queries", values: rows.map { Int64($0.answerQueries) })
             }
-            try f.createDataset(g + "/markdown", strings: [table.markdown()])
+            try f.createDataset(g + "/markdown", strings: [result.markdown])
             let p = try f.requireGroup(RunLayout.predictions)
             try p.setAttribute("passes", .strings(result.rankings.map(\.retriever)))
             for r in result.rankings { try RecordStore.write(r.records, to: try p.createGroup(r.retriever)) }
@@ -184,9 +193,10 @@ public struct RetrievalBench {
         return (dataset, rankings)
     }
 
-    /// The table as CSV (one row per retriever, with the query counts).
-    public static func writeCSV(_ table: RetrievalTable, to url: URL) throws {
-        try Data(table.csv().utf8).write(to: url, options: .atomic)
+    /// The table as Radit's table CSV (`CSVTable`: a line per retriever and metric with its
+    /// n), which `radit table --from-csv` renders again as Markdown, LaTeX or HTML.
+    public static func writeCSV(_ result: Result, to url: URL) throws {
+        try CSVTable.write(result.table, to: url)
     }
 }
 

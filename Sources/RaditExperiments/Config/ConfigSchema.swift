@@ -367,4 +367,8 @@ public enum ConfigSchema {
     public static let keySections = sections.filter { s in fields.contains { $0.section == s } }
 
     public static let byKey: [String: ConfigField] = Dictionary(uniqueKeysWithValues: fields.map { ($0.key, $0) })
+
+    /// Each key's place in `fields`: the schema order grid axes, variant settings and a
+    /// cell read back from `cell.json` are sorted in.
+    public static let position: [String: Int] = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.key, $0) })
 }

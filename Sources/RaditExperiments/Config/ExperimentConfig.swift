@@ -198,6 +198,26 @@ public struct ExperimentConfig: Sendable, Equatable {
         return "{" + sections.joined(separator: ", ") + "}"
     }
 
+    /// `resolvedJSON()` read back: `section.key` → value, typed by the schema.
+    public static func resolvedValues(fromJSON json: String) throws -> [String: ConfigValue] {
+        try JSONDecoder().decode(ResolvedSections.self, from: Data(json.utf8)).values
+    }
+
+    private struct ResolvedSections: Decodable {
+        var values: [String: ConfigValue] = [:]
+
+        init(from decoder: Decoder) throws {
+            let sections = try decoder.container(keyedBy: ConfigCodingKey.self)
+            for section in sections.allKeys {
+                let keys = try sections.nestedContainer(keyedBy: ConfigCodingKey.self, forKey: section)
+                for k in keys.allKeys {
+                    let key = "\(section.stringValue).\(k.stringValue)"
+                    values[key] = try ConfigValue.decode(keys, k, key: key)
+                }
+            }
+        }
+    }
+
     // MARK: Conversion
 
     static func describe(_ v: TOMLValueConvertible) -> String {

@@ -35,7 +35,7 @@ public struct SweepPlan: Sendable, Equatable {
         for v in variantList {
             for combo in combos {
                 var parts: [String] = v.map { [$0.name] } ?? []
-                parts += combo.map { "\(labels[$0.key]!)=\(Self.plain($0.value))" }
+                parts += combo.map { "\(labels[$0.key]!)=\($0.value.plain)" }
                 let name = parts.isEmpty ? "base" : parts.joined(separator: ",")
                 cells.append(SweepCell(name: Self.pathSafe(name), variant: v?.name, settings: (v?.settings ?? []) + combo))
             }
@@ -52,12 +52,6 @@ public struct SweepPlan: Sendable, Equatable {
             let name = ConfigSchema.byKey[a.key]!.name
             return (a.key, byName[name]! > 1 ? a.key : name)
         })
-    }
-
-    /// A value as it reads in a cell name: strings without quotes.
-    static func plain(_ v: ConfigValue) -> String {
-        if case .string(let s) = v { return s }
-        return v.description.replacingOccurrences(of: " ", with: "")
     }
 
     /// A cell name usable as a folder name: letters, digits and `._+=,-` kept, anything else
@@ -121,8 +115,7 @@ public struct SweepPlan: Sendable, Equatable {
                 throw ConfigError.badSweep(file: file, key: "sweep.\(key)", reason: "is not a [sweep] key; [sweep] holds name, grid = { \"section.key\" = [values] } and [[sweep.variant]] tables")
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: ConfigSchema.fields.enumerated().map { ($1.key, $0) })
-        plan.grid.sort { order[$0.key]! < order[$1.key]! }
+        plan.grid.sort { ConfigSchema.position[$0.key]! < ConfigSchema.position[$1.key]! }
         let gridKeys = Set(plan.grid.map(\.key))
         var seen: Set<String> = []
         for v in plan.variants {
@@ -173,8 +166,7 @@ public struct SweepPlan: Sendable, Equatable {
         guard let name else {
             throw ConfigError.badSweep(file: file, key: "sweep.variant[\(i)].name", reason: "is missing; every variant needs a name (it names its cells)")
         }
-        let order = Dictionary(uniqueKeysWithValues: ConfigSchema.fields.enumerated().map { ($1.key, $0) })
-        settings.sort { order[$0.key]! < order[$1.key]! }
+        settings.sort { ConfigSchema.position[$0.key]! < ConfigSchema.position[$1.key]! }
         return SweepVariant(name: name, settings: settings)
     }
 
@@ -222,6 +214,8 @@ public struct SweepSetting: Sendable, Equatable {
 }
 
 /// One cell of a sweep: its folder name, its variant and the settings it adds to the base config.
+/// Also what `radit table` and `radit report` read back from a cell's `cell.json`
+/// (`SweepManifest.readCell`).
 public struct SweepCell: Sendable, Equatable {
     public var name: String
     public var variant: String?
@@ -230,4 +224,23 @@ public struct SweepCell: Sendable, Equatable {
 
     /// The settings as `--set` overrides.
     public var overrides: [String] { settings.map(\.override) }
+}
+
+extension SweepCell: Decodable {
+    private enum Field: String, CodingKey { case cell, variant, overrides }
+
+    /// From `cell.json` (the `sweep` name aside): the settings in schema order, since a JSON
+    /// object keeps none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: Field.self)
+        let o = try c.nestedContainer(keyedBy: ConfigCodingKey.self, forKey: .overrides)
+        var settings: [SweepSetting] = []
+        for k in o.allKeys {
+            settings.append(SweepSetting(key: k.stringValue, value: try ConfigValue.decode(o, k, key: k.stringValue)))
+        }
+        let position = ConfigSchema.position
+        settings.sort { (position[$0.key] ?? Int.max, $0.key) < (position[$1.key] ?? Int.max, $1.key) }
+        self.init(name: try c.decode(String.self, forKey: .cell), variant: try c.decodeIfPresent(String.self, forKey: .variant),
+                  settings: settings)
+    }
 }

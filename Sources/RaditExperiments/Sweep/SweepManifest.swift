@@ -9,6 +9,9 @@ import RaditBase
 ///   (`running`, `stopped`, `failed`, `complete`), the cells in order with their outcome in the
 ///   last `radit sweep` call, the counts and the reuse.
 public enum SweepManifest {
+    /// A cell's file beside its run.h5.
+    public static let cellFileName = "cell.json"
+
     static func cellObject(_ sweep: Sweep, _ cell: SweepCell) -> String {
         let overrides = cell.settings.map { "\(ConfigValue.quote($0.key)): \($0.value.json)" }.joined(separator: ", ")
         return "{\"sweep\": \(ConfigValue.quote(sweep.name)), \"cell\": \(ConfigValue.quote(cell.name)), "
@@ -17,7 +20,26 @@ public enum SweepManifest {
 
     static func writeCell(_ sweep: Sweep, _ cell: SweepCell) throws {
         let text = cellObject(sweep, cell) + "\n"
-        try AtomicFileWrite.write(Data(text.utf8), to: sweep.cellDirectory(cell).appendingPathComponent("cell.json"))
+        try AtomicFileWrite.write(Data(text.utf8), to: sweep.cellDirectory(cell).appendingPathComponent(cellFileName))
+    }
+
+    /// Reads a cell's `cell.json` back: the sweep's name and the cell.
+    public static func readCell(_ file: URL) throws -> (sweep: String, cell: SweepCell) {
+        let read = try JSONDecoder().decode(CellFile.self, from: Data(contentsOf: file))
+        return (read.sweep, read.cell)
+    }
+
+    /// `cell.json`'s one key that is not the cell's own.
+    private struct CellFile: Decodable {
+        var sweep: String
+        var cell: SweepCell
+
+        private enum Field: String, CodingKey { case sweep }
+
+        init(from decoder: Decoder) throws {
+            sweep = try decoder.container(keyedBy: Field.self).decode(String.self, forKey: .sweep)
+            cell = try SweepCell(from: decoder)
+        }
     }
 
     static func write(_ sweep: Sweep, report: SweepReport, status: String) throws {
