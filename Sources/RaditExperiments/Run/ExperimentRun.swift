@@ -269,10 +269,9 @@ public final class ExperimentRun {
         }
         // A component the run left untouched (0 steps, nothing adopted, or R-ft off) is the
         // untrained one, so its passes are shared like the base passes.
-        let unchanged = try TunedComponent.allCases.map { c in
-            let keys = try tuner.parameterKeys(c)
-            return try base.parameterDigest(of: keys) == tuned.parameterDigest(of: keys)
-        }
+        // The tuned digests are also what /provenance records as evaluated.
+        let tunedDigests = try TunedComponent.allCases.map { try tuned.parameterDigest(of: tuner.parameterKeys($0)) }
+        let unchanged = try TunedComponent.allCases.map { try base.parameterDigest(of: tuner.parameterKeys($0)) == tunedDigests[$0.rawValue] }
         let untrainedLM = [true, unchanged[TunedComponent.lm.rawValue]]
         let untrainedRetriever = [true, unchanged[TunedComponent.retriever.rawValue]]
         for (l, r) in pairs {
@@ -325,7 +324,7 @@ public final class ExperimentRun {
         try tuner.restore(tuned)
         // The parameters evaluated as "tuned": equal to an adopted source's digest when the
         // run did not train that component further.
-        for c in TunedComponent.allCases { provenance.evaluated[c] = try tuner.parameterDigest(c) }
+        for c in TunedComponent.allCases { provenance.evaluated[c] = tunedDigests[c.rawValue] }
         self.provenance = provenance
         let seconds = metrics.series["seconds"]!.filter { !$0.isNaN }.reduce(0, +)
         let tokens = metrics.series["lm_tokens"]!.filter { !$0.isNaN }.reduce(0, +)
