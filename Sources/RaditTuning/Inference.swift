@@ -133,27 +133,42 @@ public final class RetrievalReader {
     }
 
     /// RA-DIT App. B for one question: generate per chunk, then pick the candidate with the
-    /// highest mixture probability (ties: the candidate from the higher-ranked chunk).
+    /// highest mixture probability (ties: the candidate from the higher-ranked chunk). A
+    /// generator that keeps its prompts' caches (`ContinuationScoringGenerator`) scores the
+    /// candidates against them; otherwise they go through the scorer (and its cache).
     func rerank(_ e: Example, ids: [Int], scores: [Double], options: InferenceOptions) throws -> Prediction {
         let prompts = ids.map { template.prompt(question: e.question, chunk: template.chunkText(corpus[$0])) }
-        let gens = try generator.generate(prompts, maxTokens: options.maxTokens)
         var candidates: [String] = []
-        for g in gens {
-            let a = template.extractAnswer(template.answerTag + g)
-            if !candidates.contains(a) { candidates.append(a) }
+        /// The distinct answers, in the order of the chunks that produced them.
+        func distinct(_ gens: [String]) -> [String] {
+            var out: [String] = []
+            for g in gens {
+                let a = template.extractAnswer(template.answerTag + g)
+                if !out.contains(a) { out.append(a) }
+            }
+            return out
         }
-        if candidates.count == 1 {
-            // One candidate wins whatever its probability; score it only to report it.
-            let lp = try scorer.score(ids.map { ScoringRequest(question: e.question, answer: candidates[0], chunk: template.chunkText(corpus[$0])) })
-            let mix = answerMixture(logProbs: [lp.map(\.sum)], retrieverScores: scores, temperature: options.temperature)
-            return Prediction(id: e.id, answer: candidates[0], chunks: ids, chunkScores: scores, generations: gens,
-                              logProbability: mix[0])
+        let gens: [String]
+        var table: [[Double]]?
+        if let kept = generator as? ContinuationScoringGenerator {
+            let r = try kept.generateThenScore(prompts, maxTokens: options.maxTokens) { answers in
+                candidates = distinct(answers)
+                return candidates.map(template.completion)
+            }
+            gens = r.answers
+            table = r.scores.map { $0.map { $0.map(\.sum) } }
+        } else {
+            gens = try generator.generate(prompts, maxTokens: options.maxTokens)
+            candidates = distinct(gens)
         }
-        var requests: [ScoringRequest] = []
-        for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: template.chunkText(corpus[id]))) } }
-        let flat = try scorer.score(requests).map(\.sum)
-        let table = candidates.indices.map { a in Array(flat[a * ids.count..<(a + 1) * ids.count]) }
-        let mix = answerMixture(logProbs: table, retrieverScores: scores, temperature: options.temperature)
+        if table == nil {
+            // One candidate wins whatever its probability; it is scored only to report it.
+            var requests: [ScoringRequest] = []
+            for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: template.chunkText(corpus[id]))) } }
+            let flat = try scorer.score(requests).map(\.sum)
+            table = candidates.indices.map { a in Array(flat[a * ids.count..<(a + 1) * ids.count]) }
+        }
+        let mix = answerMixture(logProbs: table!, retrieverScores: scores, temperature: options.temperature)
         var best = 0
         for a in mix.indices where mix[a] > mix[best] { best = a }
         return Prediction(id: e.id, answer: candidates[best], chunks: ids, chunkScores: scores, generations: gens,

@@ -68,6 +68,20 @@ public protocol AnswerGenerator: AnyObject {
     func generate(_ prompts: [String], maxTokens: Int) throws -> [String]
 }
 
+/// A generator that scores continuations of the prompts it has just answered without
+/// running those prompts again (rerank's candidates: one prefill per chunk instead of one
+/// per candidate and chunk).
+public protocol ContinuationScoringGenerator: AnswerGenerator {
+    /// Greedy answers to `prompts` as `generate` gives them; then, for each text that
+    /// `completions` derives from those answers, its log-probability after every prompt:
+    /// `scores[a][p] = log p(completions[a] | prompts[p])`, the number `AnswerScorer.score`
+    /// gives that pair up to float rounding. `scores` is nil when a pair would be scored
+    /// differently (a prompt or answer cut to fit the context); the caller then scores them
+    /// through its scorer.
+    func generateThenScore(_ prompts: [String], maxTokens: Int,
+                           completions: ([String]) -> [String]) throws -> (answers: [String], scores: [[AnswerLogProb]]?)
+}
+
 /// The next-token distributions of one context, advanced one token at a time (one KV
 /// cache per context for a native LM).
 public protocol NextTokenSource: AnyObject {

@@ -68,6 +68,31 @@ final class LlamaScoringTests: XCTestCase {
         XCTAssertEqual(stop.stopReason, .stopToken)
     }
 
+    /// Continuations scored against the caches generation kept equal `score` of the full
+    /// (prompt, continuation) pairs, for several prompts of different lengths at once, for a
+    /// one-token continuation (read off the prompt's logits alone), and after an earlier
+    /// continuation has overwritten the caches (each is rolled back to its prompt).
+    func testContinuationsScoredAfterRetainedPromptsEqualFullScoring() throws {
+        let m = try model()
+        let prompts = [[3, 9, 27, 17], [5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]
+        let greedy = GenerationConfig(maxTokens: 5)
+        let (results, states) = try m.generateRetainingPrompts(prompts, config: greedy, scoringRoom: 8)
+        // Generation itself is unchanged by keeping the prompts.
+        XCTAssertEqual(results, try m.generate(prompts: prompts, config: greedy))
+        XCTAssertEqual(states.map(\.promptLength), prompts.map(\.count))
+        for continuation in [[8, 8, 4, 1, 30, 2], [6], [12, 40, 3], [8, 8, 4, 1, 30, 2, 7, 7, 9]] {
+            guard continuation.count - 1 <= states.map(\.room).min()! else {
+                XCTAssertThrowsError(try m.score(continuation: continuation, after: states), "a continuation longer than the room")
+                continue
+            }
+            let got = try m.score(continuation: continuation, after: states)
+            let full = try m.score(prompts.map { ScoringPair(prompt: $0, answer: continuation) })
+            for p in prompts.indices {
+                assertClose(got[p].tokenLogProbs, full[p].tokenLogProbs, tolerance: 1e-5, "prompt \(p), continuation \(continuation)")
+            }
+        }
+    }
+
     func testBatchedGenerationEqualsOneByOne() throws {
         let m = try model()
         // Different prompt lengths, so every decode step mixes cache lengths.

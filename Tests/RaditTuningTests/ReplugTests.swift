@@ -109,6 +109,51 @@ final class ReplugTests: XCTestCase {
                        scoringBatchSize: 8, microBatchSize: 4, optimizer: .test)
     }
 
+    /// Rerank scores its candidates against the caches generation kept; the answers, the
+    /// generations and the mixture log-probabilities equal those of the same LM behind a
+    /// plain generator, whose candidates go through the scorer (one forward per pair).
+    func testRerankOnKeptPromptCachesEqualsRerankThroughTheScorer() throws {
+        /// The LM without `ContinuationScoringGenerator`.
+        final class PlainGenerator: AnswerGenerator {
+            let lm: LlamaLM
+            init(_ lm: LlamaLM) { self.lm = lm }
+            func generate(_ prompts: [String], maxTokens: Int) throws -> [String] { try lm.generate(prompts, maxTokens: maxTokens) }
+        }
+        let lm = try tinyLM()
+        let kb = ToyKB(entities: 6)
+        let (_, enc, index) = try toyModels(kb, dimension: 4, seed: 2)
+        func reader(_ g: AnswerGenerator) throws -> RetrievalReader {
+            RetrievalReader(generator: g, scorer: CachedScorer(scorer: lm, template: PromptFormat.schemaDefault, cache: ScoreCache()),
+                            retriever: try DenseRetriever(queries: enc, index: index), corpus: kb.corpus)
+        }
+        var o = InferenceOptions.test()
+        o.mode = .rerank
+        o.k = 3
+        o.maxTokens = 6
+        let kept = try reader(lm)
+        let plain = try reader(PlainGenerator(lm))
+        // Teach the LM to answer each chunk with that chunk's last word, so the k chunks of a
+        // question give different candidates and the mixture has to choose.
+        let (_, ids) = try kept.retrieve(kb.dev.map(\.question), k: o.k)
+        var pairs: [PromptAnswer] = []
+        for (i, e) in kb.dev.enumerated() {
+            for id in ids[i] {
+                let chunk = kb.corpus.text(id)
+                pairs.append(PromptAnswer(prompt: PromptFormat.schemaDefault.prompt(question: e.question, chunk: chunk),
+                                          answer: " " + (chunk.split(separator: " ").last.map(String.init) ?? "")))
+            }
+        }
+        for _ in 0..<120 { _ = try lm.trainStep(pairs, learningRate: 3e-3) }
+        let a = try kept.answer(kb.dev, options: o), b = try plain.answer(kb.dev, options: o)
+        XCTAssertEqual(kept.scorer.counts.scored, 0, "the kept caches score every candidate")
+        XCTAssertGreaterThan(plain.scorer.counts.scored, 0)
+        XCTAssertEqual(a.map(\.generations), b.map(\.generations))
+        XCTAssertEqual(a.map(\.answer), b.map(\.answer))
+        // Several distinct candidates somewhere, so the mixture decided between them.
+        XCTAssertTrue(a.contains { Set($0.generations).count > 1 }, "no question had two candidates: the test would not compare a choice: \(a.map(\.generations))")
+        for (x, y) in zip(a, b) { XCTAssertEqual(x.logProbability!, y.logProbability!, accuracy: 1e-4) }
+    }
+
     /// One context with weight 1: REPLUG is plain greedy decoding of that context.
     func testOneContextEqualsSingleContextGreedy() throws {
         let lm = try tinyLM()

@@ -48,6 +48,24 @@ struct DecodingSequence<S: BLASScalar> {
     var stop: StopReason?
 }
 
+/// A prompt kept after `generateRetainingPrompts`: its KV cache and the logits that
+/// predict the first token after it, so continuations are scored without the prompt's
+/// forward. Continuations overwrite the cache past the prompt (it is rolled back first).
+public final class LlamaPromptState<S: BLASScalar> {
+    let cache: LlamaKVCache<S>
+    public let promptLength: Int
+    let nextLogits: [S] // (V)
+
+    init(cache: LlamaKVCache<S>, promptLength: Int, nextLogits: [S]) {
+        self.cache = cache
+        self.promptLength = promptLength
+        self.nextLogits = nextLogits
+    }
+
+    /// Tokens a scored continuation may feed after the prompt (its last token is never fed).
+    public var room: Int { cache.capacity - promptLength }
+}
+
 /// Incremental decoding of one sequence (B = 1) with its own KV cache: `append` feeds
 /// tokens and returns the logits that predict the next one. Several decoders over one
 /// model can be advanced in turn (REPLUG's k contexts): the model's scratch buffers are
@@ -114,11 +132,30 @@ extension LlamaModel {
             }
             return results
         }
+        return try decode(prompts, config: g, scoringRoom: 0, detokenize: detokenize, onToken: onToken).results
+    }
+
+    /// Continues every prompt greedily or by sampling as `generate(prompts:…)` does (one
+    /// batch, no grouping) and keeps each prompt's state, so continuations of the prompts
+    /// can then be scored with `score(continuation:after:)` without running the prompts
+    /// again (rerank's candidates: one prefill per context instead of one per candidate and
+    /// context). Each cache has room for `scoringRoom` tokens after its prompt (at least
+    /// `maxTokens`, at most the context window).
+    public func generateRetainingPrompts(_ prompts: [[Int]], config g: GenerationConfig,
+                                         scoringRoom: Int) throws -> (results: [GenerationResult], prompts: [LlamaPromptState<S>]) {
+        let r = try decode(prompts, config: g, scoringRoom: scoringRoom, detokenize: nil, onToken: nil)
+        return (r.results, r.states)
+    }
+
+    /// The decoding loop of both `generate(prompts:…)` and `generateRetainingPrompts`.
+    func decode(_ prompts: [[Int]], config g: GenerationConfig, scoringRoom: Int,
+                detokenize: (([Int]) -> String)?,
+                onToken: ((_ sequence: Int, _ token: Int) -> Void)?) throws -> (results: [GenerationResult], states: [LlamaPromptState<S>]) {
         var seqs: [DecodingSequence<S>] = []
         for (index, prompt) in prompts.enumerated() {
             guard !prompt.isEmpty else { throw LlamaError.emptyPrompt(index: index) }
             for t in prompt where t < 0 || t >= config.vocab { throw LlamaError.tokenOutOfRange(token: t, vocab: config.vocab) }
-            let capacity = min(config.maxPositions, prompt.count + g.maxTokens)
+            let capacity = min(config.maxPositions, prompt.count + max(g.maxTokens, scoringRoom))
             guard prompt.count < capacity || g.maxTokens == 0 else {
                 throw LlamaError.sequenceTooLong(length: prompt.count, limit: config.maxPositions)
             }
@@ -137,11 +174,16 @@ extension LlamaModel {
             }
             if seqs[i].out.count >= g.maxTokens { seqs[i].stop = .maxTokens }
         }
+        var states: [LlamaPromptState<S>] = []
         // Prefill: prompts differ in length, so each runs alone (B = 1) into its cache.
-        for i in seqs.indices where seqs[i].stop == nil {
+        for i in seqs.indices where seqs[i].stop == nil || scoringRoom > 0 {
             let batch = try cachedBatch(seqs[i].next, start: 0)
             runForward(batch, training: false, logitRows: [seqs[i].next.count - 1], caches: [seqs[i].cache])
-            take(i, choose(work.logits.pointer, mode: g.sampling, rng: &seqs[i].rng))
+            if scoringRoom > 0 {
+                states.append(LlamaPromptState(cache: seqs[i].cache, promptLength: seqs[i].next.count,
+                                               nextLogits: Array(UnsafeBufferPointer(start: work.logits.pointer, count: config.vocab))))
+            }
+            if seqs[i].stop == nil { take(i, choose(work.logits.pointer, mode: g.sampling, rng: &seqs[i].rng)) }
         }
         // Decode: one token per unfinished sequence per step, all in one forward.
         while true {
@@ -158,7 +200,45 @@ extension LlamaModel {
                 take(i, choose(work.logits.pointer + b * V, mode: g.sampling, rng: &seqs[i].rng))
             }
         }
-        return seqs.map { GenerationResult(tokens: $0.out, stopReason: $0.stop ?? .maxTokens) }
+        return (seqs.map { GenerationResult(tokens: $0.out, stopReason: $0.stop ?? .maxTokens) }, states)
+    }
+
+    /// `log p(continuation | prompt)` after each retained prompt: every cache is rolled back
+    /// to its prompt, the continuation's first token is read off the prompt's own logits,
+    /// and the rest runs against all caches in one forward (B = number of prompts). Equals
+    /// `score` of each (prompt, continuation) pair up to float rounding. Throws when the
+    /// continuation does not fit a cache (`LlamaPromptState.room`).
+    public func score(continuation: [Int], after states: [LlamaPromptState<S>]) throws -> [AnswerScore] {
+        let V = config.vocab
+        guard !continuation.isEmpty, !states.isEmpty else { return states.map { _ in AnswerScore(tokenLogProbs: []) } }
+        for t in continuation where t < 0 || t >= V { throw LlamaError.tokenOutOfRange(token: t, vocab: V) }
+        for s in states where continuation.count - 1 > s.room {
+            throw LlamaError.sequenceTooLong(length: s.promptLength + continuation.count - 1, limit: s.cache.capacity)
+        }
+        var logProbs = [[Double]](repeating: [], count: states.count)
+        var loss: [S] = [0]
+        var first = [Int32(continuation[0])]
+        for (b, s) in states.enumerated() {
+            s.nextLogits.withUnsafeBufferPointer { logits in
+                _ = crossEntropyForward(losses: &loss, logits: logits.baseAddress!, targets: &first, rows: 1, vocab: V)
+            }
+            logProbs[b].append(-Double(loss[0]))
+        }
+        let T = continuation.count - 1
+        if T > 0 {
+            let inputs = Array(continuation.dropLast())
+            var batch = try LlamaBatch(sequences: Array(repeating: inputs, count: states.count))
+            for (b, s) in states.enumerated() {
+                s.cache.length = s.promptLength
+                for t in 0..<T { batch.positions[b * T + t] = Int32(s.promptLength + t) }
+            }
+            runForward(batch, training: false, logitRows: Array(0..<(states.count * T)), caches: states.map(\.cache))
+            var losses = [S](repeating: 0, count: states.count * T)
+            var targets = states.indices.flatMap { _ in continuation.dropFirst().map { Int32($0) } }
+            _ = crossEntropyForward(losses: &losses, logits: work.logits.pointer, targets: &targets, rows: states.count * T, vocab: V)
+            for b in states.indices { logProbs[b] += (0..<T).map { -Double(losses[b * T + $0]) } }
+        }
+        return logProbs.map { AnswerScore(tokenLogProbs: $0) }
     }
 
     /// A B = 1 batch whose positions continue from `start`.

@@ -9,7 +9,7 @@ import RaditText
 /// `LlamaModel` as the engine's LM: batched `log p(y | prompt)` (AnswerScorer), RA-IT
 /// steps (LMTrainer, AdamW on whatever the arena trains: LoRA or full), greedy answers
 /// (AnswerGenerator) and checkpoints of the trainable tensors.
-public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable, TokenBudget {
+public final class LlamaLM: LMTrainer, MixtureGenerator, ContinuationScoringGenerator, Checkpointable, TokenBudget {
     public let model: LlamaModel<Float>
     public let codec: TextCodec
     /// Identifies the base weights (e.g. the model file and its size); part of every cache key.
@@ -151,6 +151,31 @@ public final class LlamaLM: LMTrainer, MixtureGenerator, Checkpointable, TokenBu
         let ids = prompts.map { generationPrompt($0, maxTokens: maxTokens) }
         let results = try model.generate(prompts: ids, config: GenerationConfig(maxTokens: maxTokens, stopTokens: endOfAnswer))
         return results.map { text($0.tokens) }
+    }
+
+    /// Generates as `generate` does, keeping each prompt's KV cache, then scores every
+    /// completion after every prompt against those caches: one forward per completion over
+    /// its own few tokens instead of one over prompt + completion per pair.
+    public func generateThenScore(_ prompts: [String], maxTokens: Int,
+                                  completions: ([String]) -> [String]) throws -> (answers: [String], scores: [[AnswerLogProb]]?) {
+        let ids = prompts.map { generationPrompt($0, maxTokens: maxTokens) }
+        // Room after the prompt for a candidate re-tokenised from the generated text (its
+        // leading space and end token may add a token or two to the generated ones).
+        let room = maxTokens + 8
+        let (results, states) = try model.generateRetainingPrompts(ids, config: GenerationConfig(maxTokens: maxTokens, stopTokens: endOfAnswer),
+                                                                   scoringRoom: room)
+        let answers = results.map { text($0.tokens) }
+        var scores: [[AnswerLogProb]] = []
+        for completion in completions(answers) {
+            let answer = answerIDs(completion)
+            // Only the pairs `score` would see exactly as generated: same prompt ids, no cut.
+            for (p, prompt) in prompts.enumerated() {
+                let pair = tokens(PromptAnswer(prompt: prompt, answer: completion))
+                guard pair.prompt == ids[p], pair.answer == answer, answer.count - 1 <= states[p].room else { return (answers, nil) }
+            }
+            scores.append(try model.score(continuation: answer, after: states).map { AnswerLogProb(sum: $0.total, tokens: $0.tokenLogProbs.count) })
+        }
+        return (answers, scores)
     }
 
     public func text(_ tokens: [Int]) -> String {
