@@ -23,12 +23,13 @@ public enum Evaluation {
     public static func run(_ examples: [Example], reader: RetrievalReader, options: InferenceOptions,
                            recallAt: [Int] = [1, 5], stage: ProgressStage = .eval,
                            progress: ProgressHandler = silentProgress) throws -> EvaluationReport {
-        // Answer in slices so long evaluations report progress; every example is answered
-        // on its own, so slicing does not change any prediction.
+        // Answer in slices of 16 (one decoding batch: concat's 16 prompts, rerank's 16 × k)
+        // so long evaluations report progress; every example is answered on its own, so
+        // slicing does not change any prediction.
         var predictions: [Prediction] = []
         predictions.reserveCapacity(examples.count)
-        for start in stride(from: 0, to: examples.count, by: 8) {
-            let slice = Array(examples[start..<min(examples.count, start + 8)])
+        for start in stride(from: 0, to: examples.count, by: 16) {
+            let slice = Array(examples[start..<min(examples.count, start + 16)])
             predictions += try reader.answer(slice, options: options)
             if progress(ProgressEvent(stage: stage, done: predictions.count, total: examples.count, unit: .questions)) == .stop {
                 throw TuningError.stopped(stage: stage.rawValue)

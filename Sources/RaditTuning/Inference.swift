@@ -112,9 +112,7 @@ public final class RetrievalReader {
             }
         case .rerank:
             let (scores, ids) = try retrieve(examples.map(\.question), k: options.k)
-            return try examples.indices.map { i in
-                try rerank(examples[i], ids: ids[i], scores: scores[i], options: options)
-            }
+            return try rerank(examples, ids: ids, scores: scores, options: options)
         case .replug:
             guard let mixer = generator as? MixtureGenerator else {
                 throw TuningError.invalidOption(option: "mode", reason: "\"replug\" needs an LM that exposes next-token distributions (the native Llama does); use \"rerank\"")
@@ -132,13 +130,16 @@ public final class RetrievalReader {
         }
     }
 
-    /// RA-DIT App. B for one question: generate per chunk, then pick the candidate with the
-    /// highest mixture probability (ties: the candidate from the higher-ranked chunk). A
-    /// generator that keeps its prompts' caches (`ContinuationScoringGenerator`) scores the
-    /// candidates against them; otherwise they go through the scorer (and its cache).
-    func rerank(_ e: Example, ids: [Int], scores: [Double], options: InferenceOptions) throws -> Prediction {
-        let prompts = ids.map { template.prompt(question: e.question, chunk: template.chunkText(corpus[$0])) }
-        var candidates: [String] = []
+    /// RA-DIT App. B: per question, generate one answer per chunk, then pick the candidate
+    /// with the highest mixture probability (ties: the candidate from the higher-ranked
+    /// chunk). A generator that keeps its prompts' caches (`ContinuationScoringGenerator`)
+    /// decodes every question's chunks as one batch and scores the candidates against those
+    /// caches; otherwise candidates go through the scorer (and its cache). Each question's
+    /// answer is the same either way.
+    func rerank(_ examples: [Example], ids: [[Int]], scores: [[Double]], options: InferenceOptions) throws -> [Prediction] {
+        let prompts = examples.indices.map { i in
+            ids[i].map { template.prompt(question: examples[i].question, chunk: template.chunkText(corpus[$0])) }
+        }
         /// The distinct answers, in the order of the chunks that produced them.
         func distinct(_ gens: [String]) -> [String] {
             var out: [String] = []
@@ -148,31 +149,37 @@ public final class RetrievalReader {
             }
             return out
         }
-        let gens: [String]
-        var table: [[Double]]?
+        var candidates = [[String]](repeating: [], count: examples.count)
+        var gens: [[String]]
+        var tables = [[[Double]]?](repeating: nil, count: examples.count)
         if let kept = generator as? ContinuationScoringGenerator {
-            let r = try kept.generateThenScore(prompts, maxTokens: options.maxTokens) { answers in
-                candidates = distinct(answers)
-                return candidates.map(template.completion)
+            let r = try kept.generateThenScore(prompts, maxTokens: options.maxTokens) { i, answers in
+                candidates[i] = distinct(answers)
+                return candidates[i].map(template.completion)
             }
             gens = r.answers
-            table = r.scores.map { $0.map { $0.map(\.sum) } }
+            tables = r.scores.map { $0.map { $0.map { $0.map(\.sum) } } }
         } else {
-            gens = try generator.generate(prompts, maxTokens: options.maxTokens)
-            candidates = distinct(gens)
+            gens = try prompts.map { try generator.generate($0, maxTokens: options.maxTokens) }
+            candidates = gens.map(distinct)
         }
-        if table == nil {
-            // One candidate wins whatever its probability; it is scored only to report it.
-            var requests: [ScoringRequest] = []
-            for a in candidates { for id in ids { requests.append(ScoringRequest(question: e.question, answer: a, chunk: template.chunkText(corpus[id]))) } }
-            let flat = try scorer.score(requests).map(\.sum)
-            table = candidates.indices.map { a in Array(flat[a * ids.count..<(a + 1) * ids.count]) }
+        return try examples.indices.map { i in
+            if tables[i] == nil {
+                // A lone candidate wins whatever its probability; it is scored only to report it.
+                var requests: [ScoringRequest] = []
+                for a in candidates[i] {
+                    for id in ids[i] { requests.append(ScoringRequest(question: examples[i].question, answer: a, chunk: template.chunkText(corpus[id]))) }
+                }
+                let flat = try scorer.score(requests).map(\.sum)
+                let k = ids[i].count
+                tables[i] = candidates[i].indices.map { a in Array(flat[a * k..<(a + 1) * k]) }
+            }
+            let mix = answerMixture(logProbs: tables[i]!, retrieverScores: scores[i], temperature: options.temperature)
+            var best = 0
+            for a in mix.indices where mix[a] > mix[best] { best = a }
+            return Prediction(id: examples[i].id, answer: candidates[i][best], chunks: ids[i], chunkScores: scores[i],
+                              generations: gens[i], logProbability: mix[best])
         }
-        let mix = answerMixture(logProbs: table!, retrieverScores: scores, temperature: options.temperature)
-        var best = 0
-        for a in mix.indices where mix[a] > mix[best] { best = a }
-        return Prediction(id: e.id, answer: candidates[best], chunks: ids, chunkScores: scores, generations: gens,
-                          logProbability: mix[best])
     }
 }
 

@@ -72,14 +72,15 @@ public protocol AnswerGenerator: AnyObject {
 /// running those prompts again (rerank's candidates: one prefill per chunk instead of one
 /// per candidate and chunk).
 public protocol ContinuationScoringGenerator: AnswerGenerator {
-    /// Greedy answers to `prompts` as `generate` gives them; then, for each text that
-    /// `completions` derives from those answers, its log-probability after every prompt:
-    /// `scores[a][p] = log p(completions[a] | prompts[p])`, the number `AnswerScorer.score`
-    /// gives that pair up to float rounding. `scores` is nil when a pair would be scored
-    /// differently (a prompt or answer cut to fit the context); the caller then scores them
-    /// through its scorer.
-    func generateThenScore(_ prompts: [String], maxTokens: Int,
-                           completions: ([String]) -> [String]) throws -> (answers: [String], scores: [[AnswerLogProb]]?)
+    /// Greedy answers to every group's prompts, all decoded as one batch, as `generate`
+    /// gives them; then, for each text that `completions(g, answers of g)` derives for group
+    /// g, its log-probability after every prompt of that group:
+    /// `scores[g][a][p] = log p(completions[a] | groups[g][p])`, the number
+    /// `AnswerScorer.score` gives that pair up to float rounding. A group's scores are nil
+    /// when one of its pairs would be scored differently (a prompt or answer cut to fit the
+    /// context); the caller then scores that group through its scorer.
+    func generateThenScore(_ groups: [[String]], maxTokens: Int,
+                           completions: (_ group: Int, _ answers: [String]) -> [String]) throws -> (answers: [[String]], scores: [[[AnswerLogProb]]?])
 }
 
 /// The next-token distributions of one context, advanced one token at a time (one KV

@@ -97,6 +97,45 @@ final class ExportFormatsTests: XCTestCase {
         let re = try Tokenizer(tokenizerJSON: folder.appendingPathComponent("tokenizer.json"))
         let texts = ["a query", "Ünïcödé"]
         XCTAssertEqual(try reloaded.encode(texts.map { re.encode($0).ids }), try encoder.encode(texts.map { tokenizer.encode($0).ids }))
+        XCTAssertNoThrow(try BertEncoder<Float>.checkSentenceTransformersPipeline(directory: folder))
+    }
+
+    /// A sentence-transformers folder that pools by CLS, adds a Dense module or does not
+    /// normalise is refused, naming the file and key: Radit would embed it differently.
+    func testFoldersRaditDoesNotComputeAsWrittenAreRefused() throws {
+        let c = BertConfig(vocabSize: 259, hiddenSize: 32, numHiddenLayers: 1, numAttentionHeads: 4,
+                           intermediateSize: 64, maxPositionEmbeddings: 64)
+        let folder = Fixtures.temporaryDirectory("st-pipeline")
+        try BertEncoder<Float>.random(config: c, seed: 4, trainable: .none)
+            .exportSentenceTransformers(to: folder, tokenizer: ByteCodec.tokenizer(), tokenizerFolder: nil, maxSeqLength: 48)
+        let modulesURL = folder.appendingPathComponent("modules.json"), poolingURL = folder.appendingPathComponent("1_Pooling/config.json")
+        let modules = try Data(contentsOf: modulesURL), pooling = try Data(contentsOf: poolingURL)
+        func refusal(_ path: URL, _ key: String, _ file: StaticString = #filePath, _ line: UInt = #line) {
+            XCTAssertThrowsError(try BertEncoder<Float>.checkSentenceTransformersPipeline(directory: folder), file: file, line: line) { e in
+                let m = (e as? BertError)?.message ?? "\(e)"
+                XCTAssertTrue(m.contains(path.path) && m.contains(key), m, file: file, line: line)
+            }
+        }
+        // CLS pooling (BGE, DRAGON-style).
+        var cls = try JSONSerialization.jsonObject(with: pooling) as! [String: Any]
+        cls["pooling_mode_cls_token"] = true
+        cls["pooling_mode_mean_tokens"] = false
+        try JSONSerialization.data(withJSONObject: cls).write(to: poolingURL)
+        refusal(poolingURL, "pooling_mode_cls_token")
+        try pooling.write(to: poolingURL)
+        // No Normalize module (a dot-product model).
+        var list = try JSONSerialization.jsonObject(with: modules) as! [[String: Any]]
+        try JSONSerialization.data(withJSONObject: Array(list.prefix(2))).write(to: modulesURL)
+        refusal(modulesURL, "Normalize")
+        // An extra Dense module.
+        list.insert(["idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"], at: 2)
+        try JSONSerialization.data(withJSONObject: list).write(to: modulesURL)
+        refusal(modulesURL, "Dense")
+        // Restored, it loads; without modules.json (a plain folder) too.
+        try modules.write(to: modulesURL)
+        XCTAssertNoThrow(try BertEncoder<Float>.checkSentenceTransformersPipeline(directory: folder))
+        try FileManager.default.removeItem(at: modulesURL)
+        XCTAssertNoThrow(try BertEncoder<Float>.checkSentenceTransformersPipeline(directory: folder))
     }
 
     /// MiniLM's own tokenizer files travel with the folder, without the fixed 128-token padding.

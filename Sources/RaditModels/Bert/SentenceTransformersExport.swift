@@ -73,3 +73,45 @@ extension BertEncoder {
         try writeJSON(["max_seq_length": maxSeqLength, "do_lower_case": false] as [String: Any], "sentence_bert_config.json")
     }
 }
+
+extension BertEncoder {
+    /// Refuses a sentence-transformers folder whose pipeline Radit would not compute as
+    /// written. Radit's encoder is Transformer → mean Pooling → Normalize; a folder whose
+    /// `modules.json` names another pooling (CLS, max, last token…), an extra module (Dense…)
+    /// or no Normalize would otherwise be embedded differently from
+    /// `SentenceTransformer(folder)`, silently. A folder without `modules.json` (a plain
+    /// transformers folder, or the default all-MiniLM-L6-v2 as `make models` fetches it) is
+    /// taken as mean pooling, as sentence-transformers loads such a folder, and normalised.
+    public static func checkSentenceTransformersPipeline(directory: URL) throws {
+        let modulesURL = directory.appendingPathComponent("modules.json")
+        guard let data = FileManager.default.contents(atPath: modulesURL.path) else { return }
+        guard let modules = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+            throw BertError.badConfig(path: modulesURL.path, key: "modules", reason: "expected a JSON array of modules ({\"type\": …, \"path\": …})")
+        }
+        let types = modules.map { ($0["type"] as? String ?? "").split(separator: ".").last.map(String.init) ?? "" }
+        let supported = ["Transformer", "Pooling", "Normalize"]
+        if let other = types.firstIndex(where: { !supported.contains($0) }) {
+            throw BertError.badConfig(path: modulesURL.path, key: "[\(other)].type",
+                                      reason: "module \(String(describing: modules[other]["type"] ?? "(none)")) is not part of Radit's encoder (Transformer → mean Pooling → Normalize); its embeddings would differ from sentence-transformers'. Use a model whose pipeline is exactly those three modules")
+        }
+        guard let pooling = types.firstIndex(of: "Pooling") else {
+            throw BertError.badConfig(path: modulesURL.path, key: "type", reason: "no Pooling module; Radit pools by mean over the tokens, as sentence_transformers.models.Pooling with pooling_mode_mean_tokens does")
+        }
+        let poolingURL = directory.appendingPathComponent(modules[pooling]["path"] as? String ?? "1_Pooling").appendingPathComponent("config.json")
+        guard let poolingData = FileManager.default.contents(atPath: poolingURL.path),
+              let config = (try? JSONSerialization.jsonObject(with: poolingData)) as? [String: Any] else {
+            throw BertError.badConfig(path: poolingURL.path, key: "pooling_mode_mean_tokens", reason: "the Pooling module's config.json is missing or not a JSON object")
+        }
+        for (key, value) in config.sorted(by: { $0.key < $1.key }) where key.hasPrefix("pooling_mode_") {
+            let on = (value as? Bool) ?? ((value as? NSNumber)?.boolValue ?? false)
+            if on != (key == "pooling_mode_mean_tokens") {
+                throw BertError.badConfig(path: poolingURL.path, key: key,
+                                          reason: "is \(on); Radit's encoder pools by the mean of the tokens only (pooling_mode_mean_tokens = true, every other pooling_mode_* false), so this model's embeddings would differ from sentence-transformers'")
+            }
+        }
+        guard types.contains("Normalize") else {
+            throw BertError.badConfig(path: modulesURL.path, key: "type",
+                                      reason: "no Normalize module: this model's embeddings are compared unnormalised (dot product), Radit L2-normalises them (cosine), which ranks differently")
+        }
+    }
+}

@@ -54,12 +54,15 @@ public final class SentenceEncoder<S: BLASScalar> {
     /// Loads `config.json`, `model.safetensors` and `tokenizer.json` from a model folder (a
     /// sentence-transformers folder, e.g. one `radit export --retriever` wrote, included).
     /// `maxLength` nil takes the folder's `sentence_bert_config.json` `max_seq_length`, else
-    /// `defaultMaxLength`; it is capped at the encoder's position table.
+    /// `defaultMaxLength`; it is capped at the encoder's position table. A folder whose
+    /// `modules.json` pools other than by mean or does not normalise is refused
+    /// (`BertEncoder.checkSentenceTransformersPipeline`).
     public static func load(directory: URL, maxLength: Int? = nil, trainable: BertTrainable = .none) throws -> SentenceEncoder {
         let tokenizerURL = directory.appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: tokenizerURL.path) else {
             throw BertError.missingFile(path: tokenizerURL.path, what: "tokenizer.json")
         }
+        try BertEncoder<S>.checkSentenceTransformersPipeline(directory: directory)
         let encoder = try BertEncoder<S>.load(directory: directory, trainable: trainable)
         let tokenizer = try Tokenizer(tokenizerJSON: tokenizerURL)
         let digest = SHA256.hexString(SHA256.hash(try Data(contentsOf: tokenizerURL)))

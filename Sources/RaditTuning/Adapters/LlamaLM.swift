@@ -153,27 +153,38 @@ public final class LlamaLM: LMTrainer, MixtureGenerator, ContinuationScoringGene
         return results.map { text($0.tokens) }
     }
 
-    /// Generates as `generate` does, keeping each prompt's KV cache, then scores every
-    /// completion after every prompt against those caches: one forward per completion over
-    /// its own few tokens instead of one over prompt + completion per pair.
-    public func generateThenScore(_ prompts: [String], maxTokens: Int,
-                                  completions: ([String]) -> [String]) throws -> (answers: [String], scores: [[AnswerLogProb]]?) {
+    /// Generates as `generate` does (every group's prompts in one decoding batch), keeping
+    /// each prompt's KV cache, then scores each group's completions after that group's
+    /// prompts against those caches: one forward per completion over its own few tokens
+    /// instead of one over prompt + completion per pair.
+    public func generateThenScore(_ groups: [[String]], maxTokens: Int,
+                                  completions: (_ group: Int, _ answers: [String]) -> [String]) throws -> (answers: [[String]], scores: [[[AnswerLogProb]]?]) {
+        let prompts = groups.flatMap { $0 }
         let ids = prompts.map { generationPrompt($0, maxTokens: maxTokens) }
         // Room after the prompt for a candidate re-tokenised from the generated text (its
         // leading space and end token may add a token or two to the generated ones).
-        let room = maxTokens + 8
         let (results, states) = try model.generateRetainingPrompts(ids, config: GenerationConfig(maxTokens: maxTokens, stopTokens: endOfAnswer),
-                                                                   scoringRoom: room)
-        let answers = results.map { text($0.tokens) }
-        var scores: [[AnswerLogProb]] = []
-        for completion in completions(answers) {
-            let answer = answerIDs(completion)
-            // Only the pairs `score` would see exactly as generated: same prompt ids, no cut.
-            for (p, prompt) in prompts.enumerated() {
-                let pair = tokens(PromptAnswer(prompt: prompt, answer: completion))
-                guard pair.prompt == ids[p], pair.answer == answer, answer.count - 1 <= states[p].room else { return (answers, nil) }
+                                                                   scoringRoom: maxTokens + 8)
+        var answers: [[String]] = [], scores: [[[AnswerLogProb]]?] = []
+        var first = 0
+        for (g, group) in groups.enumerated() {
+            let range = first..<(first + group.count)
+            first += group.count
+            let groupAnswers = range.map { text(results[$0].tokens) }
+            answers.append(groupAnswers)
+            var table: [[AnswerLogProb]]? = []
+            for completion in completions(g, groupAnswers) {
+                let answer = answerIDs(completion)
+                // Only pairs `score` would see exactly as generated: same prompt ids, no cut.
+                let exact = range.allSatisfy { p in
+                    let pair = tokens(PromptAnswer(prompt: prompts[p], answer: completion))
+                    return pair.prompt == ids[p] && pair.answer == answer && answer.count - 1 <= states[p].room
+                }
+                guard exact else { table = nil; break }
+                table?.append(try model.score(continuation: answer, after: Array(states[range]))
+                    .map { AnswerLogProb(sum: $0.total, tokens: $0.tokenLogProbs.count) })
             }
-            scores.append(try model.score(continuation: answer, after: states).map { AnswerLogProb(sum: $0.total, tokens: $0.tokenLogProbs.count) })
+            scores.append(table)
         }
         return (answers, scores)
     }
