@@ -1,3 +1,4 @@
+import RaditBase
 /// A value stored as an HDF5 attribute: integers as int64, reals as float64, strings as
 /// variable-length UTF-8; a scalar or a 1-D array of one of those.
 public enum AttributeValue: Hashable, Sendable, CustomStringConvertible {
@@ -24,24 +25,11 @@ public enum AttributeValue: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .int(let v): return String(v)
         case .double(let v): return String(v)
-        case .string(let v): return quoted(v)
+        case .string(let v): return jsonQuoted(v)
         case .ints(let v): return "[" + v.map(String.init).joined(separator: ", ") + "]"
         case .doubles(let v): return "[" + v.map { String($0) }.joined(separator: ", ") + "]"
-        case .strings(let v): return "[" + v.map(quoted).joined(separator: ", ") + "]"
+        case .strings(let v): return "[" + v.map(jsonQuoted).joined(separator: ", ") + "]"
         }
     }
 }
 
-private func quoted(_ s: String) -> String {
-    var out = "\""
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out + "\""
-}

@@ -8,11 +8,12 @@ struct Table: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Paper-style tables from runs and sweeps (or a saved CSV) as Markdown, LaTeX (booktabs), CSV or HTML.",
         discussion: """
-        Reads run folders, sweep folders (each subfolder with run.h5 is a cell) and `radit bench
-        retrieval` .h5 files. Each cell: mean over seeds (± std), n, a 95 % bootstrap interval over
-        questions, and a paired test against the baseline row (exact McNemar for EM, approximate
+        Reads run folders, sweep folders (each subfolder with run.h5 is a cell) and `radit bench \
+        retrieval` .h5 files. Each cell: mean over seeds (± std), n, a 95 % bootstrap interval over \
+        questions, and a paired test against the baseline row (exact McNemar for EM, approximate \
         randomization for F1, recall and several seeds), Holm-corrected; the footnote says which.
         Layouts: raft-table1, radit-table6, grid (train distractors × test top-k), p-curve, recall.
+
         Examples:
           radit table runs/quickstart --layout radit-table6
           radit table runs/ablation --layout grid --format latex --output grid.tex --svg grid.svg

@@ -1,3 +1,5 @@
+import RaditBase
+
 /// A typed config value (the TOML types a Radit config uses).
 public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
     case int(Int)
@@ -14,10 +16,10 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
         case .int(let v): return String(v)
         case .double(let v): return Self.format(v)
         case .bool(let v): return v ? "true" : "false"
-        case .string(let v): return Self.quote(v)
+        case .string(let v): return jsonQuoted(v)
         case .ints(let v): return "[" + v.map(String.init).joined(separator: ", ") + "]"
         case .doubles(let v): return "[" + v.map(Self.format).joined(separator: ", ") + "]"
-        case .strings(let v): return "[" + v.map(Self.quote).joined(separator: ", ") + "]"
+        case .strings(let v): return "[" + v.map(jsonQuoted).joined(separator: ", ") + "]"
         }
     }
 
@@ -34,26 +36,6 @@ public enum ConfigValue: Sendable, Equatable, CustomStringConvertible {
         v == v.rounded() && abs(v) < 1e15 ? "\(Int(v)).0" : "\(v)"
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if ch.value < 0x20 {
-                    let hex = String(ch.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
-        }
-        return out + "\""
-    }
 }
 
 extension ConfigValue {

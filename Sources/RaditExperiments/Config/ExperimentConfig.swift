@@ -1,4 +1,5 @@
 import Foundation
+import RaditBase
 import TOMLKit
 
 /// A parsed, type-checked experiment config: every schema key has a value (the file's,
@@ -192,8 +193,8 @@ public struct ExperimentConfig: Sendable, Equatable {
     public func resolvedJSON() -> String {
         var sections: [String] = []
         for section in ConfigSchema.keySections {
-            let items = ConfigSchema.fields.filter { $0.section == section }.map { "\(ConfigValue.quote($0.name)): \(self[$0.key].json)" }
-            sections.append("\(ConfigValue.quote(section)): {\(items.joined(separator: ", "))}")
+            let items = ConfigSchema.fields.filter { $0.section == section }.map { "\(jsonQuoted($0.name)): \(self[$0.key].json)" }
+            sections.append("\(jsonQuoted(section)): {\(items.joined(separator: ", "))}")
         }
         return "{" + sections.joined(separator: ", ") + "}"
     }

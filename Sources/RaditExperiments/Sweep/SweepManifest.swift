@@ -13,9 +13,9 @@ public enum SweepManifest {
     public static let cellFileName = "cell.json"
 
     static func cellObject(_ sweep: Sweep, _ cell: SweepCell) -> String {
-        let overrides = cell.settings.map { "\(ConfigValue.quote($0.key)): \($0.value.json)" }.joined(separator: ", ")
-        return "{\"sweep\": \(ConfigValue.quote(sweep.name)), \"cell\": \(ConfigValue.quote(cell.name)), "
-            + "\"variant\": \(cell.variant.map(ConfigValue.quote) ?? "null"), \"overrides\": {\(overrides)}}"
+        let overrides = cell.settings.map { "\(jsonQuoted($0.key)): \($0.value.json)" }.joined(separator: ", ")
+        return "{\"sweep\": \(jsonQuoted(sweep.name)), \"cell\": \(jsonQuoted(cell.name)), "
+            + "\"variant\": \(cell.variant.map(jsonQuoted) ?? "null"), \"overrides\": {\(overrides)}}"
     }
 
     static func writeCell(_ sweep: Sweep, _ cell: SweepCell) throws {
@@ -43,16 +43,16 @@ public enum SweepManifest {
     }
 
     static func write(_ sweep: Sweep, report: SweepReport, status: String) throws {
-        var lines = ["{", "  \"sweep\": \(ConfigValue.quote(sweep.name)),",
-                     "  \"config\": \(ConfigValue.quote(sweep.config.file)),",
-                     "  \"overrides\": [\(sweep.overrides.map(ConfigValue.quote).joined(separator: ", "))],",
-                     "  \"status\": \(ConfigValue.quote(status)),",
-                     "  \"updated\": \(ConfigValue.quote(ISO8601DateFormatter().string(from: Date()))),",
+        var lines = ["{", "  \"sweep\": \(jsonQuoted(sweep.name)),",
+                     "  \"config\": \(jsonQuoted(sweep.config.file)),",
+                     "  \"overrides\": [\(sweep.overrides.map(jsonQuoted).joined(separator: ", "))],",
+                     "  \"status\": \(jsonQuoted(status)),",
+                     "  \"updated\": \(jsonQuoted(ISO8601DateFormatter().string(from: Date()))),",
                      "  \"cells\": ["]
         for (i, cell) in sweep.cells.enumerated() {
             var object = cellObject(sweep, cell)
             object.removeLast()
-            object += ", \"outcome\": \(ConfigValue.quote(report.outcomes[i].rawValue))}"
+            object += ", \"outcome\": \(jsonQuoted(report.outcomes[i].rawValue))}"
             lines.append("    " + object + (i + 1 < sweep.cells.count ? "," : ""))
         }
         lines.append("  ],")

@@ -16,11 +16,11 @@ public enum SafetensorsWriter {
         for (name, t) in tensors {
             guard seen.insert(name).inserted else { throw SafetensorsError.duplicateName(tensor: name) }
             let size = t.count * dtype.byteCount
-            entries.append("\(jsonString(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}")
+            entries.append("\(jsonQuoted(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + size)]}")
             offset += size
         }
         if !metadata.isEmpty {
-            let m = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }.joined(separator: ",")
+            let m = metadata.keys.sorted().map { "\(jsonQuoted($0)):\(jsonQuoted(metadata[$0]!))" }.joined(separator: ",")
             entries.insert("\"__metadata__\":{\(m)}", at: 0)
         }
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
@@ -51,22 +51,5 @@ public enum SafetensorsWriter {
         if v.isNaN { return UInt16(truncatingIfNeeded: (b >> 16) | 0x40) }
         let rounded = UInt64(b) + 0x7FFF + UInt64((b >> 16) & 1)
         return UInt16(truncatingIfNeeded: rounded >> 16)
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) }
-                else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }
