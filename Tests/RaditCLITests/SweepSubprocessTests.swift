@@ -8,9 +8,7 @@ import XCTest
 /// `radit run` on a sweep file points at `radit sweep`.
 final class SweepSubprocessTests: XCTestCase {
     func sweepFile(in dir: URL) throws -> String {
-        let text = SweepTests.tinySweep.replacingOccurrences(
-            of: "grid = { \"eval.top_k\" = [1, 2, 3], \"train.oracle_share\" = [0.0, 0.5, 1.0], \"train.seed\" = [0, 1] }",
-            with: "grid = { \"eval.top_k\" = [1, 2], \"train.seed\" = [0, 1] }")
+        let text = SweepTests.tinySweep(replacingGridWith: "grid = { \"eval.top_k\" = [1, 2], \"train.seed\" = [0, 1] }")
         let url = dir.appendingPathComponent("grid.toml")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
@@ -66,6 +64,11 @@ final class SweepSubprocessTests: XCTestCase {
         XCTAssertTrue(dry.out.contains("sweep grid: 4 cells"), dry.out)
         XCTAssertTrue(dry.out.contains("seed=1,top_k=2  [train.seed=1 eval.top_k=2]"), dry.out)
         XCTAssertTrue(dry.out.contains("ROUGH GUESS"), dry.out)
+        // The second top_k of each seed evaluates the first one's training.
+        let lines = dry.out.split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.contains("(not trained: evaluates the trained models of seed=1,top_k=1)") }.map { String($0.prefix(16)) },
+                       ["  seed=1,top_k=2"], dry.out)
+        XCTAssertTrue(dry.out.contains("2 cell(s) evaluate an earlier cell's trained models"), dry.out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs/grid").path))
         let bad = try runRadit(radit, ["sweep", config, "--dry-run", "--set", "train.steps=-1"], in: dir)
         XCTAssertNotEqual(bad.status, 0)
