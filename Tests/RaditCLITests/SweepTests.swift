@@ -431,6 +431,12 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(q["retriever_digest"], p[1]["retriever_digest"])
         XCTAssertEqual(try numbers(alone), try numbers(folders[1]))
 
+        // `radit report` says where a reusing cell's training curves are.
+        let page = RunReport(try RunCollection(paths: [sweep.directory])).build()
+        XCTAssertTrue(page.summary.contains("closed trained nothing itself: it evaluates the LM of runs/grid/RAG and the retriever of runs/grid/RAG (the training curves are in that run's run.h5)."),
+                      page.summary.joined(separator: "\n"))
+        XCTAssertFalse(page.summary.contains { $0.hasPrefix("RAG trained nothing") || $0.hasPrefix("lr trained nothing") })
+
         // Nothing left: a finished reuse cell is recognised as this cell's run.
         let d = try sweep.execute(backend: backend, root: dir)
         XCTAssertEqual(d.skipped, 4)

@@ -2,6 +2,7 @@
 /// live only in Config/, beside the schema that defines them).
 enum AnalysisKey {
     static let seed = "train.seed"
+    static let steps = "train.steps"
     static let raftDistractors = "train.raft_distractors"
     static let topK = "eval.top_k"
     static let oracleShare = "train.oracle_share"
