@@ -92,6 +92,35 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(seeds.sweep?.cells().map(\.name), ["data.seed=1,train.seed=2"])
     }
 
+    /// Which cells share training as planned: equal resolved keys outside [eval] (the first
+    /// such cell trains); [eval] counts too when dev evaluations during training pick
+    /// best.h5; data and split keys, and keys that only look harmless, keep cells apart; a
+    /// 0-step cell trains nothing to share.
+    func testPlannedTrainingSourcesLeaveOutOnlyEvalKeys() throws {
+        func sources(_ text: String) throws -> [Int?] {
+            let sweep = try Sweep(config: ExperimentConfig.parse(text, file: "p.toml"), runsDirectory: URL(fileURLWithPath: "/tmp"))
+            return sweep.cells.map { c in sweep.plannedTrainingSource(of: c).flatMap { sweep.cells.firstIndex(of: $0) } }
+        }
+        let grid = "[sweep]\ngrid = { \"train.seed\" = [0, 1], \"eval.top_k\" = [1, 3], \"eval.mode\" = [\"rerank\", \"closed_book\"] }"
+        XCTAssertEqual(try sources(grid), [nil, 0, 0, 0, nil, 4, 4, 4])
+        XCTAssertEqual(try sources("[train]\neval_every = 5\n" + grid), Array(repeating: nil, count: 8))
+        XCTAssertEqual(try sources("[sweep]\ngrid = { \"data.test_limit\" = [0, 10], \"eval.recall_at\" = [[1], [1, 5]] }"), [nil, 0, nil, 2])
+        XCTAssertEqual(try sources("[sweep]\ngrid = { \"lm.scoring_batch\" = [4, 8] }"), [nil, nil])
+        XCTAssertEqual(try sources("""
+            [[sweep.variant]]
+            name = "base"
+            set = { "train.steps" = 0 }
+            [[sweep.variant]]
+            name = "base closed-book"
+            set = { "train.steps" = 0, "eval.mode" = "closed_book" }
+            [[sweep.variant]]
+            name = "tuned"
+            [[sweep.variant]]
+            name = "tuned closed-book"
+            set = { "eval.mode" = "closed_book" }
+            """), [nil, nil, nil, 2])
+    }
+
     /// A bad [sweep] names the key and how to fix it; `radit run` refuses a sweep file.
     func testBadSweepKeysNameTheKey() throws {
         XCTAssertTrue(error { _ = try ExperimentConfig.parse("[sweep]\ngrid = { \"eval.topk\" = [1, 3] }", file: "s.toml") }

@@ -8,9 +8,12 @@
 /// final evaluation reads the trained parameters without changing them; with
 /// `train.eval_every > 0`, however, the dev evaluations during training use the `[eval]`
 /// keys to pick `best.h5` and fill the dev metric series, so then they are in the key too.
-/// `[sweep]` is not a cell's key (a cell's config has no grid) and the run's name and
-/// folder are not config keys. Two cells of one sweep with equal keys train once
-/// (`Sweep.trainingSource(of:)`).
+/// A few keys in it do not change the parameters (`lm.scoring_batch`,
+/// `train.lm_micro_batch`, `train.checkpoint_every`, `train.keep_checkpoints`, `remote.timeout`,
+/// …); they stay in on purpose: a cell that differs in one of them is trained again rather
+/// than risking a wrong share. `[sweep]` is not a cell's key (a cell's config has no grid)
+/// and the run's name and folder are not config keys. Two cells of one sweep with equal keys
+/// train once (`Sweep.plannedTrainingSource(of:)`).
 struct TrainingKey: Hashable {
     let text: String
 
