@@ -407,6 +407,11 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(c.reuse.trainedModels, 2)
         XCTAssertEqual(c.trainingFrom, [nil, "RAG", "RAG", nil])
         XCTAssertTrue(c.summary.contains("earlier cells' trained models 2×"), c.summary)
+        // Untrained-model passes read back in this call (RAG's were computed in an earlier
+        // one): each cell's (base LM, R-ft) pass is its (base, base) pass (the tiny LM's flat
+        // LSR targets leave the retriever unchanged) (3), and lr's base closed-book pass is
+        // recall's: *.from_run is not part of the pass key, the parameters are (1).
+        XCTAssertEqual(c.reuse.evaluationPasses, 4)
         XCTAssertTrue(stages[0, default: []].contains(ProgressStage.lmFTAndRFT.rawValue))
         XCTAssertTrue(stages[3, default: []].contains(ProgressStage.lmFTAndRFT.rawValue), "a training key that differs trains")
         for i in [1, 2] {
