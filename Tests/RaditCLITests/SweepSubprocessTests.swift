@@ -49,6 +49,8 @@ final class SweepSubprocessTests: XCTestCase {
         let r = try runRadit(radit, ["sweep", config, "--runs-dir", "runs"], in: dir)
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("4 cells: 1 run, 2 skipped as finished, 1 resumed mid-run"), r.out)
+        // The cell run after the kill differs from the resumed one only in eval.top_k: not trained again.
+        XCTAssertTrue(r.out.contains("earlier cells' trained models 1×"), r.out)
         XCTAssertEqual(try finished.map { try Data(contentsOf: $0) }, before, "finished cells were not run again")
         for cell in ["seed=0,top_k=1", "seed=0,top_k=2", "seed=1,top_k=1", "seed=1,top_k=2"] {
             XCTAssertTrue(RunFile.isComplete(dir.appendingPathComponent("runs/grid/\(cell)")), cell)

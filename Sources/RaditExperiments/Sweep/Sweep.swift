@@ -44,7 +44,7 @@ public final class Sweep {
         var sources: [Int?] = []
         for (i, cell) in cells.enumerated() {
             // A cell whose settings the rules refuse trains nothing; `validate` names it.
-            guard let c = try? Self.cellConfig(config, cell), c.int("train.steps") > 0 else {
+            guard let c = try? Self.cellConfig(config, cell), c.int(AnalysisKey.steps) > 0 else {
                 sources.append(nil)
                 continue
             }
@@ -110,7 +110,7 @@ public final class Sweep {
         let from = c.string(TunedComponent.lm.fromRunKey)
         if let source = plannedTrainingSource(of: cell),
            RunSettings.resolve(from, root: root).standardizedFileURL.path == cellDirectory(source).standardizedFileURL.path {
-            let reuse = try reuseConfig(cell, source: source, path: from)
+            let reuse = try reuseConfig(cell, path: from)
             if json == reuse.resolvedJSON() { return (state, source) }
         }
         throw SweepError.staleCell(cell: cell.name, directory: dir.path)
@@ -133,18 +133,19 @@ public final class Sweep {
         return state == .finished && ownSource == nil ? source : nil
     }
 
-    /// The settings, after the cell's own, of a cell evaluating `source`'s training: no
-    /// training step, the LM and the retriever adopted from `source`'s folder (`path`, its
+    /// The settings, after the cell's own, of a cell evaluating a source cell's training: no
+    /// training step, the LM and the retriever adopted from the source's folder (`path`, its
     /// latest checkpoint). The run records both in its config and `/provenance`.
-    func reuseSettings(source: SweepCell, path: String) -> [SweepSetting] {
-        [SweepSetting(key: "train.steps", value: .int(0)),
+    func reuseSettings(path: String) -> [SweepSetting] {
+        [SweepSetting(key: AnalysisKey.steps, value: .int(0)),
          SweepSetting(key: TunedComponent.lm.fromRunKey, value: .string(path)),
          SweepSetting(key: TunedComponent.retriever.fromRunKey, value: .string(path))]
     }
 
-    func reuseConfig(_ cell: SweepCell, source: SweepCell, path: String) throws -> ExperimentConfig {
+    /// The cell's config with `reuseSettings(path:)` applied.
+    func reuseConfig(_ cell: SweepCell, path: String) throws -> ExperimentConfig {
         var c = try cellConfig(cell)
-        try c.apply(overrides: reuseSettings(source: source, path: path).map(\.override))
+        try c.apply(overrides: reuseSettings(path: path).map(\.override))
         return c
     }
 
@@ -191,10 +192,9 @@ public final class Sweep {
                 run = try ExperimentRun(resume: dir, root: root)
             } else if let s = try availableTrainingSource(of: cell, root: root) {
                 source = s
-                let reuse = reuseSettings(source: s, path: fromRunPath(s, root: root)).map(\.override)
-                var c = try cellConfig(cell)
-                try c.apply(overrides: reuse)
-                run = try ExperimentRun(create: dir, config: c, overrides: runOverrides(cell) + reuse, root: root,
+                let path = fromRunPath(s, root: root)
+                run = try ExperimentRun(create: dir, config: reuseConfig(cell, path: path),
+                                        overrides: runOverrides(cell) + reuseSettings(path: path).map(\.override), root: root,
                                         replacing: overwrite)
             } else {
                 source = nil

@@ -18,7 +18,7 @@ struct TrainingKey: Hashable {
     let text: String
 
     init(_ config: ExperimentConfig) {
-        let evalDuringTraining = config.int("train.eval_every") > 0
+        let evalDuringTraining = config.int(AnalysisKey.evalEvery) > 0
         text = ConfigSchema.fields
             .filter { $0.section != "eval" || evalDuringTraining }
             .map { "\($0.key)=\(config[$0.key])" }
