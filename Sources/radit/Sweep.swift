@@ -12,7 +12,9 @@ struct Sweep: ParsableCommand {
             folder is a normal run (run.h5, checkpoints) with cell.json; runs/<sweep>/sweep.json \
             lists the cells. Run the same command again after a stop or a kill: finished cells are \
             skipped, an unfinished one resumes from its checkpoint. Cells share corpus embeddings, \
-            the LSR score cache and the evaluation passes of untrained models.
+            the LSR score cache and the evaluation passes of untrained models; a cell that differs \
+            from an earlier one only in [eval] keys is not trained again: it runs 0 steps with \
+            lm.from_run and retriever.from_run set to that cell's folder (recorded in its run.h5).
             """)
 
     @Argument(help: "Experiment config (TOML) with a [sweep] section.")
@@ -45,7 +47,8 @@ struct Sweep: ParsableCommand {
             print("sweep \(sweep.name): \(sweep.cells.count) cells into \(sweep.directory.path)/")
             for row in estimate.rows {
                 let time = row.state == .finished ? "finished" : String(format: "~%.0f s%@", row.seconds, row.state == .partial ? " (resumes)" : "")
-                print("  \(row.cell.name)  [\(row.cell.overrides.joined(separator: " "))]  \(time)")
+                let reuse = row.trainingFrom.map { "  (not trained: evaluates the trained models of \($0.name))" } ?? ""
+                print("  \(row.cell.name)  [\(row.cell.overrides.joined(separator: " "))]  \(time)\(reuse)")
             }
             print(String(format: "estimated total: ~%.0f s (%.1f h); %@", estimate.totalSeconds, estimate.totalSeconds / 3600, estimate.basis))
             print("config ok (model files not checked in --dry-run)")

@@ -8,9 +8,7 @@ import XCTest
 /// `radit run` on a sweep file points at `radit sweep`.
 final class SweepSubprocessTests: XCTestCase {
     func sweepFile(in dir: URL) throws -> String {
-        let text = SweepTests.tinySweep.replacingOccurrences(
-            of: "grid = { \"eval.top_k\" = [1, 2, 3], \"train.oracle_share\" = [0.0, 0.5, 1.0], \"train.seed\" = [0, 1] }",
-            with: "grid = { \"eval.top_k\" = [1, 2], \"train.seed\" = [0, 1] }")
+        let text = SweepTests.tinySweep(replacingGridWith: "grid = { \"eval.top_k\" = [1, 2], \"train.seed\" = [0, 1] }")
         let url = dir.appendingPathComponent("grid.toml")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
@@ -51,6 +49,8 @@ final class SweepSubprocessTests: XCTestCase {
         let r = try runRadit(radit, ["sweep", config, "--runs-dir", "runs"], in: dir)
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("4 cells: 1 run, 2 skipped as finished, 1 resumed mid-run"), r.out)
+        // The cell run after the kill differs from the resumed one only in eval.top_k: not trained again.
+        XCTAssertTrue(r.out.contains("earlier cells' trained models 1×"), r.out)
         XCTAssertEqual(try finished.map { try Data(contentsOf: $0) }, before, "finished cells were not run again")
         for cell in ["seed=0,top_k=1", "seed=0,top_k=2", "seed=1,top_k=1", "seed=1,top_k=2"] {
             XCTAssertTrue(RunFile.isComplete(dir.appendingPathComponent("runs/grid/\(cell)")), cell)
@@ -66,6 +66,11 @@ final class SweepSubprocessTests: XCTestCase {
         XCTAssertTrue(dry.out.contains("sweep grid: 4 cells"), dry.out)
         XCTAssertTrue(dry.out.contains("seed=1,top_k=2  [train.seed=1 eval.top_k=2]"), dry.out)
         XCTAssertTrue(dry.out.contains("ROUGH GUESS"), dry.out)
+        // The second top_k of each seed evaluates the first one's training.
+        let lines = dry.out.split(separator: "\n")
+        XCTAssertEqual(lines.filter { $0.contains("(not trained: evaluates the trained models of seed=1,top_k=1)") }.map { String($0.prefix(16)) },
+                       ["  seed=1,top_k=2"], dry.out)
+        XCTAssertTrue(dry.out.contains("2 cell(s) evaluate an earlier cell's trained models"), dry.out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("runs/grid").path))
         let bad = try runRadit(radit, ["sweep", config, "--dry-run", "--set", "train.steps=-1"], in: dir)
         XCTAssertNotEqual(bad.status, 0)

@@ -1,4 +1,5 @@
 import Foundation
+import RaditBase
 @testable import RaditExperiments
 import RaditStore
 import RaditTestSupport
@@ -42,6 +43,12 @@ final class SweepTests: XCTestCase {
         grid = { "eval.top_k" = [1, 2, 3], "train.oracle_share" = [0.0, 0.5, 1.0], "train.seed" = [0, 1] }
         """
 
+    /// `tinySweep` with its grid replaced by `sweep` (variants, or another grid).
+    static func tinySweep(replacingGridWith sweep: String) -> String {
+        tinySweep.replacingOccurrences(
+            of: "grid = { \"eval.top_k\" = [1, 2, 3], \"train.oracle_share\" = [0.0, 0.5, 1.0], \"train.seed\" = [0, 1] }", with: sweep)
+    }
+
     func testGridAndVariantsGiveNamedCellsInOrder() throws {
         let c = try ExperimentConfig.parse("""
             [train]
@@ -83,6 +90,35 @@ final class SweepTests: XCTestCase {
         // Two axes with one short name keep their whole keys.
         let seeds = try ExperimentConfig.parse("[sweep]\ngrid = { \"data.seed\" = [1], \"train.seed\" = [2] }")
         XCTAssertEqual(seeds.sweep?.cells().map(\.name), ["data.seed=1,train.seed=2"])
+    }
+
+    /// Which cells share training as planned: equal resolved keys outside [eval] (the first
+    /// such cell trains); [eval] counts too when dev evaluations during training pick
+    /// best.h5; data and split keys, and keys that only look harmless, keep cells apart; a
+    /// 0-step cell trains nothing to share.
+    func testPlannedTrainingSourcesLeaveOutOnlyEvalKeys() throws {
+        func sources(_ text: String) throws -> [Int?] {
+            let sweep = try Sweep(config: ExperimentConfig.parse(text, file: "p.toml"), runsDirectory: URL(fileURLWithPath: "/tmp"))
+            return sweep.cells.map { c in sweep.plannedTrainingSource(of: c).flatMap { sweep.cells.firstIndex(of: $0) } }
+        }
+        let grid = "[sweep]\ngrid = { \"train.seed\" = [0, 1], \"eval.top_k\" = [1, 3], \"eval.mode\" = [\"rerank\", \"closed_book\"] }"
+        XCTAssertEqual(try sources(grid), [nil, 0, 0, 0, nil, 4, 4, 4])
+        XCTAssertEqual(try sources("[train]\neval_every = 5\n" + grid), Array(repeating: nil, count: 8))
+        XCTAssertEqual(try sources("[sweep]\ngrid = { \"data.test_limit\" = [0, 10], \"eval.recall_at\" = [[1], [1, 5]] }"), [nil, 0, nil, 2])
+        XCTAssertEqual(try sources("[sweep]\ngrid = { \"lm.scoring_batch\" = [4, 8] }"), [nil, nil])
+        XCTAssertEqual(try sources("""
+            [[sweep.variant]]
+            name = "base"
+            set = { "train.steps" = 0 }
+            [[sweep.variant]]
+            name = "base closed-book"
+            set = { "train.steps" = 0, "eval.mode" = "closed_book" }
+            [[sweep.variant]]
+            name = "tuned"
+            [[sweep.variant]]
+            name = "tuned closed-book"
+            set = { "eval.mode" = "closed_book" }
+            """), [nil, nil, nil, 2])
     }
 
     /// A bad [sweep] names the key and how to fix it; `radit run` refuses a sweep file.
@@ -152,39 +188,52 @@ final class SweepTests: XCTestCase {
         // (base LM, "R-ft" retriever) pass is the base pair's and is read back too.
         XCTAssertEqual(whole.reuse.evaluationPasses, 6 * 2 * 2 + 18)
 
-        // Stopped during the fifth cell's first training step.
+        // Cells that differ only in eval.top_k train once: the first top_k of each
+        // (oracle share, seed) trains, the other two evaluate its trained models.
+        XCTAssertEqual(whole.reuse.trainedModels, 12)
+        XCTAssertEqual(whole.trainingFrom.compactMap { $0 }.count, 12)
+        XCTAssertEqual(whole.trainingFrom[4], "oracle_share=0.0,seed=1,top_k=1")
+        XCTAssertNil(whole.trainingFrom[3])
+
+        // Stopped during the fourth cell's first training step.
         let cut = try Sweep(config: config, runsDirectory: dir.appendingPathComponent("cut"))
         var cellIndex = -1
         let first = try cut.execute(backend: NativeBackend(runsDirectory: cut.runsDirectory), root: dir, progress: { e in
             if e.stage == .sweep { cellIndex = e.done }
-            return cellIndex == 4 && e.stage == .lmFTAndRFT && e.done >= 1 ? .stop : .proceed
+            return cellIndex == 3 && e.stage == .lmFTAndRFT && e.done >= 1 ? .stop : .proceed
         })
         XCTAssertTrue(first.stopped)
-        XCTAssertEqual(first.ran, 4)
-        XCTAssertEqual(first.outcomes[4], .stopped)
-        XCTAssertEqual(first.outcomes[5], .pending)
-        XCTAssertEqual(try cut.state(of: cut.cells[4], root: dir), .partial)
-        XCTAssertEqual(try cut.state(of: cut.cells[3], root: dir), .finished)
-        XCTAssertEqual(try cut.state(of: cut.cells[5], root: dir), .new)
+        XCTAssertEqual(first.ran, 3)
+        XCTAssertEqual(first.reuse.trainedModels, 2)
+        XCTAssertEqual(first.outcomes[3], .stopped)
+        XCTAssertEqual(first.outcomes[4], .pending)
+        XCTAssertEqual(try cut.state(of: cut.cells[3], root: dir), .partial)
+        XCTAssertEqual(try cut.state(of: cut.cells[2], root: dir), .finished)
+        XCTAssertEqual(try cut.state(of: cut.cells[4], root: dir), .new)
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: cut.manifestFile)) as? [String: Any]
         XCTAssertEqual(manifest?["status"] as? String, "stopped")
         func fingerprint(_ cell: SweepCell) throws -> [Data] {
-            try ["run.h5", "ckpt-00000002.h5"].map { try Data(contentsOf: cut.cellDirectory(cell).appendingPathComponent($0)) }
+            let names = try FileManager.default.contentsOfDirectory(atPath: cut.cellDirectory(cell).path)
+                .filter { $0 == "run.h5" || $0.hasPrefix("ckpt-") }.sorted()
+            return try names.map { try Data(contentsOf: cut.cellDirectory(cell).appendingPathComponent($0)) }
         }
-        let before = try cut.cells[0..<4].map(fingerprint)
+        let before = try cut.cells[0..<3].map(fingerprint)
 
         let second = try cut.execute(backend: NativeBackend(runsDirectory: cut.runsDirectory), root: dir)
         XCTAssertFalse(second.stopped)
-        XCTAssertEqual(second.skipped, 4, "finished cells are not run again")
+        XCTAssertEqual(second.skipped, 3, "finished cells are not run again")
         XCTAssertEqual(second.resumed, 1)
-        XCTAssertEqual(second.ran, 13)
-        XCTAssertEqual(Array(second.outcomes[0..<5]), [.skipped, .skipped, .skipped, .skipped, .resumed])
-        XCTAssertEqual(try cut.cells[0..<4].map(fingerprint), before, "a finished cell's files are untouched")
-        XCTAssertTrue(second.summary.contains("18 cells: 13 run, 4 skipped as finished, 1 resumed mid-run"), second.summary)
+        XCTAssertEqual(second.ran, 14)
+        XCTAssertEqual(second.reuse.trainedModels, 10)
+        XCTAssertEqual(Array(second.outcomes[0..<5]), [.skipped, .skipped, .skipped, .resumed, .ran])
+        XCTAssertEqual(try cut.cells[0..<3].map(fingerprint), before, "a finished cell's files are untouched")
+        XCTAssertTrue(second.summary.contains("18 cells: 14 run, 3 skipped as finished, 1 resumed mid-run"), second.summary)
+        XCTAssertTrue(second.summary.contains("earlier cells' trained models 10×"), second.summary)
 
-        for cell in full.cells {
+        for (i, cell) in full.cells.enumerated() {
             let seed = UInt64(try full.cellConfig(cell).int("train.seed"))
-            try assertSameResults(full.cellDirectory(cell), cut.cellDirectory(cell), steps: 2, seed: seed, cell.name)
+            // A cell reusing training holds the adopted parameters as its 0-step checkpoint.
+            try assertSameResults(full.cellDirectory(cell), cut.cellDirectory(cell), steps: i % 3 == 0 ? 2 : 0, seed: seed, cell.name)
         }
         // cell.json, as `radit table` reads it, and the manifest.
         let cellJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: cut.cellDirectory(cut.cells[7]).appendingPathComponent("cell.json"))) as? [String: Any]
@@ -195,13 +244,17 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(overrides?["eval.top_k"] as? Int, 2)
         XCTAssertEqual(overrides?["train.oracle_share"] as? Double, 0.5)
         XCTAssertEqual(overrides?["train.seed"] as? Int, 0)
+        XCTAssertEqual(cellJSON?["training_from"] as? String, "oracle_share=0.5,seed=0,top_k=1")
         let read = try SweepManifest.readCell(cut.cellDirectory(cut.cells[7]).appendingPathComponent(SweepManifest.cellFileName))
         XCTAssertEqual(read.sweep, "grid")
         XCTAssertEqual(read.cell, cut.cells[7], "radit table reads back the planned cell, values typed by the schema")
         let done = try JSONSerialization.jsonObject(with: Data(contentsOf: cut.manifestFile)) as? [String: Any]
         XCTAssertEqual(done?["status"] as? String, "complete")
         XCTAssertEqual((done?["cells"] as? [[String: Any]])?.count, 18)
-        XCTAssertEqual((done?["counts"] as? [String: Any])?["skipped_finished"] as? Int, 4)
+        XCTAssertEqual((done?["counts"] as? [String: Any])?["skipped_finished"] as? Int, 3)
+        XCTAssertEqual((done?["reuse"] as? [String: Any])?["trained_models"] as? Int, 10)
+        XCTAssertEqual(((done?["cells"] as? [[String: Any]])?[4])?["training_from"] as? String, "oracle_share=0.0,seed=1,top_k=1")
+        XCTAssertNil(((done?["cells"] as? [[String: Any]])?[3])?["training_from"])
         // A third call has nothing left to do.
         let third = try cut.execute(backend: NativeBackend(runsDirectory: cut.runsDirectory), root: dir)
         XCTAssertEqual(third.skipped, 18)
@@ -248,9 +301,7 @@ final class SweepTests: XCTestCase {
     /// Variants (a 0-step base and a trained one) run, with cell.json naming the variant.
     func testDryRunThenVariantsRun() throws {
         let dir = Fixtures.temporaryDirectory("variants")
-        let text = Self.tinySweep.replacingOccurrences(
-            of: "grid = { \"eval.top_k\" = [1, 2, 3], \"train.oracle_share\" = [0.0, 0.5, 1.0], \"train.seed\" = [0, 1] }",
-            with: """
+        let text = Self.tinySweep(replacingGridWith: """
                 [[sweep.variant]]
                 name = "base"
                 set = { "train.steps" = 0 }
@@ -294,5 +345,137 @@ final class SweepTests: XCTestCase {
         let g = try StoreFile.open(sweep.cellDirectory(sweep.cells[0]).appendingPathComponent("run.h5"))
         defer { try? g.close() }
         XCTAssertEqual(try g.read("/results/em", as: Double.self).map(\.bitPattern), em.map(\.bitPattern))
+    }
+
+    /// Cells that differ only in [eval] keys train once (issue 13 §1): the later ones run 0
+    /// steps on the first one's trained LM and retriever (equal parameter digests), give the
+    /// numbers a separately trained identical run gives, say so in run.h5, cell.json and
+    /// sweep.json, are counted, are listed as such by the dry run, and never train, even
+    /// when stopped and resumed; while the first is unfinished nothing is adopted from it.
+    func testCellsDifferingOnlyInEvalKeysTrainOnce() throws {
+        let dir = Fixtures.temporaryDirectory("share-training")
+        let text = Self.tinySweep(replacingGridWith: """
+                [[sweep.variant]]
+                name = "RAG"
+                [[sweep.variant]]
+                name = "closed"
+                set = { "eval.mode" = "closed_book" }
+                [[sweep.variant]]
+                name = "recall"
+                set = { "eval.recall_at" = [1, 2] }
+                [[sweep.variant]]
+                name = "lr"
+                set = { "train.lm_lr" = 2e-3 }
+                """)
+        let config = try ExperimentConfig.parse(text, file: "share.toml")
+        let sweep = try Sweep(config: config, runsDirectory: dir.appendingPathComponent("runs"))
+        let cells = sweep.cells
+        XCTAssertEqual(cells.map(\.name), ["RAG", "closed", "recall", "lr"])
+        XCTAssertEqual(cells.map { sweep.plannedTrainingSource(of: $0)?.name }, [nil, "RAG", "RAG", nil])
+
+        // The dry run lists the reuse and estimates no training for those cells.
+        let estimate = try SweepEstimate.make(sweep, root: dir)
+        XCTAssertEqual(estimate.rows.map { $0.trainingFrom?.name }, [nil, "RAG", "RAG", nil])
+        XCTAssertEqual(estimate.rows.map(\.questionSteps), [4, 0, 0, 4])
+        XCTAssertEqual(estimate.rows[1].seconds, SweepEstimate.guessTiny, accuracy: 1e-12)
+        XCTAssertTrue(estimate.basis.contains("2 cell(s) evaluate an earlier cell's trained models"), estimate.basis)
+
+        var cellIndex = -1
+        var stages: [Int: Set<String>] = [:]
+        func watch(stopIf stop: @escaping (ProgressEvent) -> Bool) -> ProgressHandler {
+            { e in
+                if e.stage == .sweep { cellIndex = e.done } else { stages[cellIndex, default: []].insert(e.stage.rawValue) }
+                return stop(e) ? .stop : .proceed
+            }
+        }
+        let backend = NativeBackend(runsDirectory: sweep.runsDirectory)
+        // 1. Stopped while the source trains: the later cell must not adopt a run in progress.
+        let a = try sweep.execute(backend: backend, root: dir, progress: watch { cellIndex == 0 && $0.stage == .lmFTAndRFT && $0.done >= 1 })
+        XCTAssertEqual(a.outcomes, [.stopped, .pending, .pending, .pending])
+        XCTAssertEqual(try sweep.state(of: cells[0], root: dir), .partial)
+        XCTAssertNil(try sweep.availableTrainingSource(of: cells[1], root: dir), "an unfinished source is never read")
+        // 2. Stopped during the first evaluation pass of the cell that reuses the training.
+        let b = try sweep.execute(backend: backend, root: dir, progress: watch { cellIndex == 1 && $0.stage.rawValue.hasPrefix("eval ") })
+        XCTAssertEqual(b.outcomes, [.resumed, .stopped, .pending, .pending])
+        XCTAssertEqual(b.reuse.trainedModels, 0, "counted once the cell finishes")
+        let stopped = try sweep.stored(cells[1], root: dir)
+        XCTAssertEqual(stopped.state, .partial)
+        XCTAssertEqual(stopped.trainingFrom, cells[0], "the stopped run is the reuse run")
+        // 3. Resumed: it still does not train.
+        let c = try sweep.execute(backend: backend, root: dir, progress: watch { _ in false })
+        XCTAssertEqual(c.outcomes, [.skipped, .resumed, .ran, .ran])
+        XCTAssertEqual(c.reuse.trainedModels, 2)
+        XCTAssertEqual(c.trainingFrom, [nil, "RAG", "RAG", nil])
+        XCTAssertTrue(c.summary.contains("earlier cells' trained models 2×"), c.summary)
+        // Untrained-model passes read back in this call (RAG's were computed in an earlier
+        // one): each cell's (base LM, R-ft) pass is its (base, base) pass (the tiny LM's flat
+        // LSR targets leave the retriever unchanged) (3), and lr's base closed-book pass is
+        // recall's: *.from_run is not part of the pass key, the parameters are (1).
+        XCTAssertEqual(c.reuse.evaluationPasses, 4)
+        XCTAssertTrue(stages[0, default: []].contains(ProgressStage.lmFTAndRFT.rawValue))
+        XCTAssertTrue(stages[3, default: []].contains(ProgressStage.lmFTAndRFT.rawValue), "a training key that differs trains")
+        for i in [1, 2] {
+            XCTAssertFalse(stages[i, default: []].contains(ProgressStage.lmFTAndRFT.rawValue), "\(cells[i].name) trained")
+            XCTAssertTrue(stages[i, default: []].contains { $0.hasPrefix("eval ") }, "\(cells[i].name) was evaluated")
+        }
+
+        // The parameters evaluated are the source's trained ones, and run.h5 says where they came from.
+        let folders = cells.map(sweep.cellDirectory)
+        let p = try folders.map { try RunFile.readProvenance($0.appendingPathComponent("run.h5")) }
+        for i in [1, 2] {
+            for component in ["lm", "retriever"] {
+                XCTAssertEqual(p[i]["\(component)_digest"], p[0]["\(component)_digest"], "\(cells[i].name) \(component)")
+                XCTAssertEqual(p[i]["\(component)_source_digest"], p[0]["\(component)_digest"])
+                XCTAssertEqual(p[i]["\(component)_from_run"], folders[0].appendingPathComponent("ckpt-00000002.h5").path)
+                XCTAssertEqual(p[i]["\(component)_source_metrics"], folders[0].appendingPathComponent("run.h5").path)
+            }
+            let stored = try RunFile.readConfig(folders[i].appendingPathComponent("run.h5"))
+            XCTAssertEqual(Array(stored.overrides.suffix(3)),
+                           ["train.steps=0", "lm.from_run=\"runs/grid/RAG\"", "retriever.from_run=\"runs/grid/RAG\""])
+            let f = try StoreFile.open(folders[i].appendingPathComponent("run.h5"))
+            XCTAssertEqual(try f.read("/metrics/step", as: Double.self).count, 0, "no training metrics of its own")
+            try f.close()
+            let cellJSON = try JSONSerialization.jsonObject(with: Data(contentsOf: folders[i].appendingPathComponent("cell.json"))) as? [String: Any]
+            XCTAssertEqual(cellJSON?["training_from"] as? String, "RAG")
+        }
+        XCTAssertNil(p[0]["lm_from_run"], "the source trained itself")
+        XCTAssertNotEqual(p[3]["lm_digest"], p[0]["lm_digest"], "the digests tell trainings apart")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: sweep.manifestFile)) as? [String: Any]
+        XCTAssertEqual((manifest?["reuse"] as? [String: Any])?["trained_models"] as? Int, 2)
+
+        // Same parameters, same numbers.
+        func numbers(_ run: URL) throws -> [UInt64] {
+            let f = try StoreFile.open(run.appendingPathComponent("run.h5"))
+            defer { try? f.close() }
+            return try (f.read("/results/em", as: Double.self) + f.read("/results/f1", as: Double.self)
+                + f.read("/results/closed_book_em", as: Double.self)).map(\.bitPattern)
+        }
+        XCTAssertEqual(try numbers(folders[2]), try numbers(folders[0]), "only eval.recall_at differs: every EM and F1 equal")
+        func predictions(_ run: URL, _ pass: String) throws -> [String] {
+            try XCTUnwrap(RunFile.readPasses(run.appendingPathComponent("run.h5")).first { $0.name == pass }).records.records.map(\.prediction)
+        }
+        XCTAssertEqual(try predictions(folders[1], "LM-ft+R-ft"), try predictions(folders[0], "LM-ft+closed-book"),
+                       "closed-book with the trained LM answers as the source's LM-ft closed-book pass")
+        // A separately trained run of the closed-book cell's config gives its digests and numbers.
+        let alone = dir.appendingPathComponent("alone/closed")
+        let run = try ExperimentRun(create: alone, config: sweep.cellConfig(cells[1]), overrides: sweep.runOverrides(cells[1]), root: dir)
+        XCTAssertNotNil(try run.execute(backend: NativeBackend(runsDirectory: alone.deletingLastPathComponent()), root: dir))
+        let q = try RunFile.readProvenance(alone.appendingPathComponent("run.h5"))
+        XCTAssertEqual(q["lm_digest"], p[1]["lm_digest"])
+        XCTAssertEqual(q["retriever_digest"], p[1]["retriever_digest"])
+        XCTAssertEqual(try numbers(alone), try numbers(folders[1]))
+
+        // `radit report` says where a reusing cell's training curves are.
+        let page = RunReport(try RunCollection(paths: [sweep.directory])).build()
+        XCTAssertTrue(page.summary.contains("closed trained nothing itself: it evaluates the LM of runs/grid/RAG and the retriever of runs/grid/RAG (the training curves are in that run's run.h5)."),
+                      page.summary.joined(separator: "\n"))
+        XCTAssertFalse(page.summary.contains { $0.hasPrefix("RAG trained nothing") || $0.hasPrefix("lr trained nothing") })
+
+        // Nothing left: a finished reuse cell is recognised as this cell's run.
+        let d = try sweep.execute(backend: backend, root: dir)
+        XCTAssertEqual(d.skipped, 4)
+        XCTAssertEqual(d.reuse.trainedModels, 0)
+        XCTAssertEqual(d.trainingFrom, [nil, "RAG", "RAG", nil])
+        XCTAssertEqual(try SweepEstimate.make(sweep, root: dir).rows.map { $0.trainingFrom?.name }, [nil, "RAG", "RAG", nil])
     }
 }

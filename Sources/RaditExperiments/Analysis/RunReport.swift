@@ -1,5 +1,6 @@
 import Foundation
 import RaditEval
+import RaditTuning
 
 /// `radit report RUN_OR_SWEEP`: one self-contained HTML page (`HTMLReport`) with the tables
 /// the runs can fill (RA-DIT Table 6 per configuration, RAFT Table 1, and for sweeps the
@@ -58,7 +59,10 @@ public struct RunReport: Sendable {
         }
         for run in runs.prefix(lossCurveLimit) {
             let lm = Self.series(run, "lm_loss"), retriever = Self.series(run, "retriever_loss")
-            if lm.isEmpty && retriever.isEmpty { continue }
+            if lm.isEmpty && retriever.isEmpty {
+                if let adopted = Self.adoptedTraining(run) { summary.append(adopted) }
+                continue
+            }
             plots.append(HTMLReport.Plot(caption: "\(run.name): training loss of both stages by step",
                                          svg: PaperPlots.lossCurves(lm: lm, retriever: retriever).svg()))
         }
@@ -70,6 +74,17 @@ public struct RunReport: Sendable {
             + collection.benches.map { (name: "\($0.file.lastPathComponent): dataset", value: $0.dataset) }
         return HTMLReport(title: "Radit report: \(collection.name)", summary: summary, tables: tables, plots: plots,
                           configs: configs, digests: digests)
+    }
+
+    /// For a run that trained 0 steps on adopted components (`*.from_run`, e.g. a sweep cell
+    /// evaluating an earlier cell's training), where its training curves are; nil otherwise.
+    static func adoptedTraining(_ run: StoredRun) -> String? {
+        let adopted = TunedComponent.allCases.compactMap { c -> String? in
+            guard let from = run.string(c.fromRunKey), !from.isEmpty else { return nil }
+            return "the \(c == .lm ? "LM" : "retriever") of \(from)"
+        }
+        guard run.int(AnalysisKey.steps) == 0, !adopted.isEmpty else { return nil }
+        return "\(run.name) trained nothing itself: it evaluates \(adopted.joined(separator: " and ")) (the training curves are in that run's run.h5)."
     }
 
     /// A metric series by step, NaN steps (the stage did not run) left out.

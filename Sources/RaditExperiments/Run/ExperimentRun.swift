@@ -155,8 +155,10 @@ public final class ExperimentRun {
         let adopted = try AdoptedComponent.load(settings, root: root)
         var provenance = try RunProvenance(config: config, settings: settings, data: data, root: root)
         for a in adopted {
+            let sourceRun = a.file.deletingLastPathComponent().appendingPathComponent("run.h5")
             provenance.sources[a.component] = .init(file: a.file.path,
-                                                    digest: try a.snapshot.parameterDigest(of: tuner.parameterKeys(a.component)))
+                                                    digest: try a.snapshot.parameterDigest(of: tuner.parameterKeys(a.component)),
+                                                    metrics: FileManager.default.fileExists(atPath: sourceRun.path) ? sourceRun.path : nil)
         }
         self.provenance = provenance
         let base: TrainingSnapshot

@@ -31,6 +31,10 @@ public struct RunProvenance: Sendable, Equatable {
     public struct SourceCheckpoint: Sendable, Equatable {
         public var file: String
         public var digest: String
+        /// The source run's `run.h5` beside the checkpoint, whose `/metrics` hold the training
+        /// that produced these parameters (referenced, not copied: a run that adopts and
+        /// trains 0 steps has no training metrics of its own); nil when there is none.
+        public var metrics: String? = nil
     }
 
     public init(config: ExperimentConfig, settings: RunSettings, data: ExperimentData, root: URL) throws {
@@ -42,8 +46,10 @@ public struct RunProvenance: Sendable, Equatable {
     }
 
     /// `/provenance`'s attributes: `config_digest`, `data_digest`, `lm_model_digest`,
-    /// `retriever_model_digest`; per adopted component `<c>_from_run` (the checkpoint) and
-    /// `<c>_source_digest`; after the final evaluation `<c>_digest` (c = lm, retriever).
+    /// `retriever_model_digest`; per adopted component `<c>_from_run` (the checkpoint),
+    /// `<c>_source_digest` and, when the source run's run.h5 is beside its checkpoint,
+    /// `<c>_source_metrics` (that file: the training curve); after the final evaluation
+    /// `<c>_digest` (c = lm, retriever).
     public var attributes: [(String, String)] {
         var out = [("config_digest", configDigest), ("data_digest", dataDigest),
                    ("lm_model_digest", lmModelDigest), ("retriever_model_digest", retrieverModelDigest)]
@@ -51,6 +57,7 @@ public struct RunProvenance: Sendable, Equatable {
             if let s = sources[c] {
                 out.append(("\(c.name)_from_run", s.file))
                 out.append(("\(c.name)_source_digest", s.digest))
+                if let m = s.metrics { out.append(("\(c.name)_source_metrics", m)) }
             }
             if let d = evaluated[c] { out.append(("\(c.name)_digest", d)) }
         }

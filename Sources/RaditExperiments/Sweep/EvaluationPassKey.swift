@@ -6,7 +6,8 @@ import RaditTuning
 /// the LSR cache keys it), the query encoder's parameters, the inference options and
 /// recall cut-offs, the prompt template, the corpus and questions, and every data, index,
 /// retriever and LM setting. Training settings are left out: two cells that differ only
-/// in how they train evaluate their untrained models identically.
+/// in how they train evaluate their untrained models identically; so are `*.from_run`,
+/// since the LM's identity and the query encoder's parameters are hashed themselves.
 struct EvaluationPassKey {
     let base: String
 
@@ -16,7 +17,8 @@ struct EvaluationPassKey {
             h.update("\(s.utf8.count):")
             h.update(s)
         }
-        for f in ConfigSchema.fields where ["data", "index", "retriever", "lm"].contains(f.section) {
+        let adopted = Set(TunedComponent.allCases.map(\.fromRunKey))
+        for f in ConfigSchema.fields where ["data", "index", "retriever", "lm"].contains(f.section) && !adopted.contains(f.key) {
             add("\(f.key)=\(config[f.key])")
         }
         add(template)

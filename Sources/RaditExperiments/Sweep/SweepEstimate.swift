@@ -4,12 +4,16 @@ import RaditStore
 /// `radit sweep --dry-run`: the cells, where each stands, and an estimated time from the
 /// measured wall time of finished runs under the runs folder that used the same LM and
 /// retriever (seconds per training question-step, evaluation included), or, without one,
-/// a rough guess that says it is one.
+/// a rough guess that says it is one. A cell that will evaluate an earlier cell's training
+/// (`Sweep.plannedTrainingSource(of:)`) is estimated without training.
 public struct SweepEstimate: Sendable {
     public struct Row: Sendable {
         public var cell: SweepCell
         public var state: SweepCellState
-        /// Training question-steps (train.steps × train.batch_size).
+        /// The earlier cell whose trained LM and retriever this cell evaluates instead of
+        /// training (as planned for a new cell, as stored for a started one), or nil.
+        public var trainingFrom: SweepCell?
+        /// Training question-steps (train.steps × train.batch_size; 0 with `trainingFrom`).
         public var questionSteps: Int
         /// Estimated seconds left for this cell (0 when finished).
         public var seconds: Double
@@ -36,8 +40,10 @@ public struct SweepEstimate: Sendable {
         for cell in sweep.cells {
             let s = try sweep.cellConfig(cell).settings()
             pairs.append((s.lm.model, s.retriever.model))
-            let state = try sweep.state(of: cell, root: root)
-            rows.append(Row(cell: cell, state: state, questionSteps: s.train.tuning.steps * s.train.tuning.batchSize, seconds: 0))
+            let stored = try sweep.stored(cell, root: root)
+            let source = stored.state == .new ? sweep.plannedTrainingSource(of: cell) : stored.trainingFrom
+            rows.append(Row(cell: cell, state: stored.state, trainingFrom: source,
+                            questionSteps: source == nil ? s.train.tuning.steps * s.train.tuning.batchSize : 0, seconds: 0))
         }
         // One rate per (LM, retriever) the cells use; the listing states the first cell's.
         var rates: [String: (rate: Double, measured: Bool, basis: String)] = [:]
@@ -56,6 +62,10 @@ public struct SweepEstimate: Sendable {
         var estimate = SweepEstimate(rows: rows, secondsPerQuestionStep: first.rate,
                                      measured: rates.values.allSatisfy { $0.measured }, basis: first.basis)
         if rates.count > 1 { estimate.basis += " (cells with other models use their own rates)" }
+        let reusing = rows.filter { $0.trainingFrom != nil }.count
+        if reusing > 0 {
+            estimate.basis += "; \(reusing) cell(s) evaluate an earlier cell's trained models and are not trained again"
+        }
         if rows.contains(where: { $0.questionSteps == 0 }) {
             estimate.basis += "; a cell that trains 0 steps counts as one question-step (its evaluation time is not modelled)"
         }

@@ -4,22 +4,24 @@ import RaditBase
 /// The JSON files of a sweep folder, written atomically:
 /// - `runs/<sweep>/<cell>/cell.json`: `{"sweep": name, "cell": name, "variant": name or null,
 ///   "overrides": {key: value, …}}`, the values with their TOML types (what `radit table`
-///   reads to place a cell);
+///   reads to place a cell), and `"training_from": cell` when the cell's run evaluates that
+///   earlier cell's trained models instead of training its own;
 /// - `runs/<sweep>/sweep.json`: the config file, the sweep's `--set` overrides, its status
 ///   (`running`, `stopped`, `failed`, `complete`), the cells in order with their outcome in the
-///   last `radit sweep` call, the counts and the reuse.
+///   last `radit sweep` call (and `training_from` as in cell.json), the counts and the reuse.
 public enum SweepManifest {
     /// A cell's file beside its run.h5.
     public static let cellFileName = "cell.json"
 
-    static func cellObject(_ sweep: Sweep, _ cell: SweepCell) -> String {
+    static func cellObject(_ sweep: Sweep, _ cell: SweepCell, trainingFrom: String?) -> String {
         let overrides = cell.settings.map { "\(jsonQuoted($0.key)): \($0.value.json)" }.joined(separator: ", ")
         return "{\"sweep\": \(jsonQuoted(sweep.name)), \"cell\": \(jsonQuoted(cell.name)), "
-            + "\"variant\": \(cell.variant.map(jsonQuoted) ?? "null"), \"overrides\": {\(overrides)}}"
+            + "\"variant\": \(cell.variant.map(jsonQuoted) ?? "null"), \"overrides\": {\(overrides)}"
+            + (trainingFrom.map { ", \"training_from\": \(jsonQuoted($0))" } ?? "") + "}"
     }
 
-    static func writeCell(_ sweep: Sweep, _ cell: SweepCell) throws {
-        let text = cellObject(sweep, cell) + "\n"
+    static func writeCell(_ sweep: Sweep, _ cell: SweepCell, trainingFrom: SweepCell?) throws {
+        let text = cellObject(sweep, cell, trainingFrom: trainingFrom?.name) + "\n"
         try AtomicFileWrite.write(Data(text.utf8), to: sweep.cellDirectory(cell).appendingPathComponent(cellFileName))
     }
 
@@ -50,7 +52,7 @@ public enum SweepManifest {
                      "  \"updated\": \(jsonQuoted(ISO8601DateFormatter().string(from: Date()))),",
                      "  \"cells\": ["]
         for (i, cell) in sweep.cells.enumerated() {
-            var object = cellObject(sweep, cell)
+            var object = cellObject(sweep, cell, trainingFrom: report.trainingFrom[i])
             object.removeLast()
             object += ", \"outcome\": \(jsonQuoted(report.outcomes[i].rawValue))}"
             lines.append("    " + object + (i + 1 < sweep.cells.count ? "," : ""))

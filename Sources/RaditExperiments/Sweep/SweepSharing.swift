@@ -6,9 +6,11 @@ import RaditTuning
 /// What the cells of one sweep share, with a count of each reuse: document embeddings
 /// (the runs folder's embedding cache, counted from its `embed-cache` events), the LSR
 /// score cache (one content-keyed `ScoreCache` for every cell; a score is reused when the
-/// LM checkpoint, template, question, answer and chunk are identical), and evaluation passes
+/// LM checkpoint, template, question, answer and chunk are identical), evaluation passes
 /// of the untrained LM and retriever (keyed by the content of both models and of everything
-/// the pass reads, so a cell that only changes training keys reads them back).
+/// the pass reads, so a cell that only changes training keys reads them back), and training
+/// (counted here; `Sweep` runs a cell whose `TrainingKey` an earlier cell had as a 0-step
+/// run adopting that cell's LM and retriever).
 public final class SweepSharing {
     /// The sweep's LSR cache, saved to `file` after each cell.
     public let scores: ScoreCache
@@ -50,6 +52,9 @@ public final class SweepSharing {
         return r
     }
 
+    /// Counts a cell that finished on an earlier cell's trained LM and retriever.
+    func countReusedTraining() { reuse.trainedModels += 1 }
+
     /// Counts the progress events that say embeddings came from the cache.
     func observe(_ e: ProgressEvent) {
         if e.stage == .embedCache { reuse.embeddings += 1 }
@@ -64,9 +69,12 @@ public struct SweepReuse: Sendable, Equatable {
     public var lsrPairs = 0
     /// Evaluation passes of the untrained LM and retriever read back from an earlier cell.
     public var evaluationPasses = 0
+    /// Cells that finished evaluating an earlier cell's trained LM and retriever (their
+    /// training keys equal) instead of training their own.
+    public var trainedModels = 0
     public init() {}
 
     public var json: String {
-        "{\"embeddings\": \(embeddings), \"lsr_pairs\": \(lsrPairs), \"evaluation_passes\": \(evaluationPasses)}"
+        "{\"embeddings\": \(embeddings), \"lsr_pairs\": \(lsrPairs), \"evaluation_passes\": \(evaluationPasses), \"trained_models\": \(trainedModels)}"
     }
 }
