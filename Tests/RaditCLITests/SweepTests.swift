@@ -181,12 +181,12 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(whole.reuse.embeddings, 16)
         // The base LM scores the same first batch in every cell of a seed.
         XCTAssertGreaterThan(whole.reuse.lsrPairs, 0)
-        // (base LM, base retriever) and base closed-book passes: computed once per
-        // (seed, top_k), read back by the two other oracle shares. The tiny LM's LSR
-        // targets are all flat (lsr_flat_share = 1), so R-ft leaves the retriever unchanged
-        // (equal digests) and every cell's
-        // (base LM, "R-ft" retriever) pass is the base pair's and is read back too.
-        XCTAssertEqual(whole.reuse.evaluationPasses, 6 * 2 * 2 + 18)
+        // (base LM, base retriever) passes: computed once per (seed, top_k), read back by the
+        // two other oracle shares; base closed-book passes read no top_k, so once per seed.
+        // The tiny LM's LSR targets are all flat (lsr_flat_share = 1), so R-ft leaves the
+        // retriever unchanged (equal digests) and every cell's (base LM, "R-ft" retriever)
+        // pass is the base pair's and is read back too: 3 × 18 passes, 6 + 2 computed.
+        XCTAssertEqual(whole.reuse.evaluationPasses, 3 * 18 - (6 + 2))
 
         // Cells that differ only in eval.top_k train once: the first top_k of each
         // (oracle share, seed) trains, the other two evaluate its trained models.
@@ -477,5 +477,20 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(d.reuse.trainedModels, 0)
         XCTAssertEqual(d.trainingFrom, [nil, "RAG", "RAG", nil])
         XCTAssertEqual(try SweepEstimate.make(sweep, root: dir).rows.map { $0.trainingFrom?.name }, [nil, "RAG", "RAG", nil])
+    }
+
+    /// A pass's key hashes only the inference options its mode reads: closed-book passes of a
+    /// top-k grid share one key, concat ignores p_R's temperature, rerank reads both.
+    func testEvaluationPassKeyHashesOnlyTheOptionsTheModeReads() {
+        func read(_ mode: InferenceMode, k: Int, temperature: Double) -> InferenceOptions {
+            EvaluationPassKey.optionsRead(InferenceOptions(mode: mode, k: k, temperature: temperature, maxTokens: 16))
+        }
+        XCTAssertEqual(read(.closedBook, k: 3, temperature: 0.1), read(.closedBook, k: 10, temperature: 1))
+        XCTAssertEqual(read(.oracle, k: 3, temperature: 0.1), read(.oracle, k: 5, temperature: 0.1))
+        XCTAssertEqual(read(.concat, k: 3, temperature: 0.1), read(.concat, k: 3, temperature: 1))
+        XCTAssertNotEqual(read(.concat, k: 3, temperature: 0.1), read(.concat, k: 5, temperature: 0.1))
+        XCTAssertNotEqual(read(.rerank, k: 3, temperature: 0.1), read(.rerank, k: 3, temperature: 1))
+        XCTAssertNotEqual(read(.replug, k: 3, temperature: 0.1), read(.replug, k: 4, temperature: 0.1))
+        XCTAssertNotEqual(read(.closedBook, k: 3, temperature: 0.1).maxTokens, 0, "max_tokens is read by every mode")
     }
 }

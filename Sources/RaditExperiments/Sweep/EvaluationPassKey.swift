@@ -43,8 +43,23 @@ struct EvaluationPassKey {
             h.update("\(t.name):\(t.tensor.shape)")
             t.tensor.scalars.withUnsafeBytes { h.update(buffer: $0) }
         }
-        h.update("options:\(options.mode.rawValue),\(options.k),\(options.temperature.bitPattern),\(options.maxTokens)")
+        let read = Self.optionsRead(options)
+        h.update("options:\(read.mode.rawValue),\(read.k),\(read.temperature.bitPattern),\(read.maxTokens)")
         h.update("recall:\(recallAt)")
         return SHA256.hexString(h.finalize())
+    }
+
+    /// The inference options a pass of `options.mode` reads, the others zeroed: closed-book
+    /// and oracle answer without retrieved chunks (neither k nor p_R's temperature enters),
+    /// concat does not mix by p_R (no temperature); rerank and replug read all. So a
+    /// closed-book pass is shared across a top-k grid.
+    static func optionsRead(_ options: InferenceOptions) -> InferenceOptions {
+        var o = options
+        switch o.mode {
+        case .closedBook, .oracle: o.k = 0; o.temperature = 0
+        case .concat: o.temperature = 0
+        case .rerank, .replug: break
+        }
+        return o
     }
 }
