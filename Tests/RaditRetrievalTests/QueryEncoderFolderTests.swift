@@ -18,6 +18,9 @@ final class QueryEncoderFolderTests: XCTestCase {
             .write(to: dir.appendingPathComponent("sentence_bert_config.json"))
         try Data(#"[{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"}, {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}, {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}]"#.utf8)
             .write(to: dir.appendingPathComponent("modules.json"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("1_Pooling"), withIntermediateDirectories: true)
+        try Data(#"{"word_embedding_dimension": 16, "pooling_mode_cls_token": false, "pooling_mode_mean_tokens": true, "pooling_mode_max_tokens": false}"#.utf8)
+            .write(to: dir.appendingPathComponent("1_Pooling/config.json"))
     }
 
     func testMaxSeqLengthComesFromTheFolder() throws {
