@@ -1,7 +1,8 @@
 // bench-lm: Llama scoring-forward and train-step throughput (tokens/s) for SmolLM2-135M
 // and a small config, with the measured sgemm peak for context; for SmolLM2 also LoRA
 // train steps (r = 8, attention / all-linear), batched greedy generation of many prompts
-// (evaluation's pattern) and batch-1 decode against the memory-bandwidth limit. Prints
+// (evaluation's pattern), a rerank evaluation pass (generate per chunk, score every answer
+// after every chunk) and batch-1 decode against the memory-bandwidth limit. Prints
 // one JSON object per case on stdout; run.sh runs the PyTorch peer beside it and writes
 // RESULTS.md. `bench-lm [small|smollm2|lora|generate]` runs one group.
 import Foundation
@@ -150,6 +151,28 @@ func runGeneration(_ url: URL, prompts count: Int, tokens: Int) throws {
     print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
 }
 
+/// A rerank evaluation pass (RA-DIT App. B) over `questions` × `k` chunk prompts (the
+/// generation prompts' formula): every prompt decodes exactly `tokens` tokens (no stop token,
+/// as the peer's min_new_tokens), then each question's k answers are scored after each of
+/// its k prompts (k² log p(answer | prompt) per question), as `rerank` does: Radit on the
+/// KV caches generation kept, the peer with a forward over prompt + answer per pair.
+func runRerank(_ url: URL, questions: Int, k: Int, tokens: Int) throws {
+    let model = try LlamaModel<Float>(gguf: url)
+    let prompts = generationPrompts(vocab: model.config.vocab, count: questions * k)
+    let g = GenerationConfig(maxTokens: tokens)
+    let t = try timedMedian {
+        let (results, states) = try model.generateRetainingPrompts(prompts, config: g, scoringRoom: tokens)
+        for q in 0..<questions {
+            let mine = Array(states[(q * k)..<((q + 1) * k)])
+            for a in 0..<k { _ = try model.score(continuation: results[q * k + a].tokens, after: mine) }
+        }
+    }
+    let out: [String: Any] = ["case": "smollm2-135m-rerank", "impl": "radit", "threads": threads, "questions": questions,
+                              "k": k, "new_tokens": tokens, "questions_per_s": Double(questions) / t,
+                              "blas": BLASThreads.configuration, "simd": SIMDPath.active.rawValue]
+    print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
+}
+
 let only = arguments.dropFirst().first
 let smolURL = root.appendingPathComponent("models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf")
 if only == "lora" || only == "generate" {
@@ -161,6 +184,7 @@ if only == "lora" || only == "generate" {
         for targets in [LoRAConfig.Targets.attention, .allLinear] { try runLoRA(smolURL, targets: targets, length: 128, batch: 4) }
     } else {
         try runGeneration(smolURL, prompts: 16, tokens: 16)
+        try runRerank(smolURL, questions: 16, k: 3, tokens: 8)
     }
     exit(0)
 }

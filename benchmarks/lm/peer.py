@@ -128,12 +128,56 @@ def run_generate(count=16, tokens=16):
                           prompts_per_s=count / t)), flush=True)
 
 
+def run_rerank(questions=16, k=3, tokens=8):
+    """A rerank evaluation pass as transformers code does it: one batched greedy `generate`
+    over every question's k chunk prompts (left-padded, exactly `tokens` new tokens), then,
+    per question, log p(answer | prompt) of each of its k answers after each of its k prompts
+    from one right-padded forward over the k² prompt + answer sequences."""
+    import transformers
+    cfg, model = smollm2()
+    model.eval()
+    V = cfg.vocab_size
+    n = questions * k
+    prompts = [[1 + (i * 131 + j * 7) % (V - 1) for j in range(40 + (i * 37) % 81)] for i in range(n)]
+    T = max(len(p) for p in prompts)
+    ids = torch.zeros((n, T), dtype=torch.long)
+    mask = torch.zeros((n, T), dtype=torch.long)
+    for i, p in enumerate(prompts):
+        ids[i, T - len(p):] = torch.tensor(p)
+        mask[i, T - len(p):] = 1
+
+    def rerank():
+        with torch.no_grad():
+            out = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=tokens, min_new_tokens=tokens,
+                                 do_sample=False, pad_token_id=0, use_cache=True)
+            answers = out[:, T:].tolist()
+            for q in range(questions):
+                seqs = [(prompts[q * k + c], answers[q * k + a]) for a in range(k) for c in range(k)]
+                L = max(len(p) + len(y) for p, y in seqs)
+                x = torch.zeros((len(seqs), L), dtype=torch.long)
+                m = torch.zeros((len(seqs), L), dtype=torch.long)
+                for b, (p, y) in enumerate(seqs):
+                    x[b, :len(p) + len(y)] = torch.tensor(p + y)
+                    m[b, :len(p) + len(y)] = 1
+                logits = model(input_ids=x, attention_mask=m).logits
+                for b, (p, y) in enumerate(seqs):
+                    rows = torch.log_softmax(logits[b, len(p) - 1:len(p) + len(y) - 1].float(), dim=-1)
+                    rows[torch.arange(len(y)), torch.tensor(y)].sum().item()
+
+    rerank()
+    t = statistics.median([timed(rerank) for _ in range(repeats)])
+    print(json.dumps(dict(case="smollm2-135m-rerank", impl="transformers", threads=threads, torch=torch.__version__,
+                          transformers=transformers.__version__, questions=questions, k=k, new_tokens=tokens,
+                          questions_per_s=questions / t)), flush=True)
+
+
 only = sys.argv[1] if len(sys.argv) > 1 else None
 if only == "lora":
     for targets in ("attention", "all"):
         run_lora(targets)
 elif only == "generate":
     run_generate()
+    run_rerank()
 else:
     for name, c in CASES.items():
         # bench-lm's group `smollm2` is the case `smollm2-135m`.

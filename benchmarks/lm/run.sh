@@ -63,6 +63,8 @@ for name, o in ours.items():
     row("train step (full FT, AdamW)" if "lora" not in name else "LoRA r = 8 train step (B 4 × T 128)", "train_tokens_per_s", "tok/s",
         "≥ 1.2×" if "lora" in name else "keep ≥ 1.1×")
     row(f"batched greedy generate ({o.get('prompts')} prompts × {o.get('new_tokens')} tokens)", "prompts_per_s", "prompts/s", "≥ 1.5×")
+    row(f"rerank pass ({o.get('questions')} questions × k {o.get('k')}, {o.get('new_tokens')} tokens, k² answer scores each)",
+        "questions_per_s", "q/s", "≥ 1.5×")
     if "decode_b1_tokens_per_s" in o:
         print(f"| {name} | batch-1 greedy decode | {o['decode_b1_tokens_per_s']:.1f} tok/s | limit {o['read_gb_per_s'] * 1e9 / o['weight_bytes']:.1f} tok/s "
               f"({o['weight_bytes'] / 1e6:.0f} MB F32 weights ÷ {o['read_gb_per_s']:.1f} GB/s read) | "
