@@ -101,13 +101,8 @@ def run_lora(targets, length=128, batch=4):
                           peft=peft.__version__, train_tokens_per_s=batch * length / tt)), flush=True)
 
 
-def run_generate(count=16, tokens=16):
-    """Batched greedy `generate` of `count` left-padded prompts (bench-lm's formula), exactly
-    `tokens` new tokens each, KV cache on."""
-    import transformers
-    cfg, model = smollm2()
-    model.eval()
-    V = cfg.vocab_size
+def left_padded_prompts(V, count):
+    """bench-lm's generation prompts (40–120 tokens), left-padded into ids and attention mask."""
     prompts = [[1 + (i * 131 + j * 7) % (V - 1) for j in range(40 + (i * 37) % 81)] for i in range(count)]
     T = max(len(p) for p in prompts)
     ids = torch.zeros((count, T), dtype=torch.long)
@@ -115,6 +110,16 @@ def run_generate(count=16, tokens=16):
     for i, p in enumerate(prompts):
         ids[i, T - len(p):] = torch.tensor(p)
         mask[i, T - len(p):] = 1
+    return prompts, ids, mask
+
+
+def run_generate(count=16, tokens=16):
+    """Batched greedy `generate` of `count` left-padded prompts (bench-lm's formula), exactly
+    `tokens` new tokens each, KV cache on."""
+    import transformers
+    cfg, model = smollm2()
+    model.eval()
+    _, ids, mask = left_padded_prompts(cfg.vocab_size, count)
 
     def gen():
         with torch.no_grad():
@@ -136,15 +141,8 @@ def run_rerank(questions=16, k=3, tokens=8):
     import transformers
     cfg, model = smollm2()
     model.eval()
-    V = cfg.vocab_size
-    n = questions * k
-    prompts = [[1 + (i * 131 + j * 7) % (V - 1) for j in range(40 + (i * 37) % 81)] for i in range(n)]
-    T = max(len(p) for p in prompts)
-    ids = torch.zeros((n, T), dtype=torch.long)
-    mask = torch.zeros((n, T), dtype=torch.long)
-    for i, p in enumerate(prompts):
-        ids[i, T - len(p):] = torch.tensor(p)
-        mask[i, T - len(p):] = 1
+    prompts, ids, mask = left_padded_prompts(cfg.vocab_size, questions * k)
+    T = ids.shape[1]
 
     def rerank():
         with torch.no_grad():
