@@ -199,7 +199,7 @@ public enum ConfigSchema {
               help: "KL(p_LSR‖p_R) (Atlas/REPLUG code) or KL(p_R‖p_LSR) (RA-DIT Eq. 5)",
               basis: "deviates from RA-DIT Eq. 5 as written (KL(p_R‖p_LSR), set by train.recipe = \"ra-dit\"): the default follows the REPLUG and Atlas code's soft-target cross-entropy"),
         .init(key: "train.score_mode", type: choices(LSRScoreMode.self), defaultValue: .string("prob"), help: "LM preference g",
-              basis: "RA-DIT Eq. 4 and REPLUG: p_LM(y|c∘x) as a raw probability"),
+              basis: "RA-DIT Eq. 4 and REPLUG: p_LM(y|c∘x) as a raw probability. With a small LM whose p_LM is tiny, softmax(p_LM / τ_LM) is near uniform (flat targets are dropped and counted in /metrics/lsr_flat_share) and R-ft can flatten a sharp retriever; `logprob` keeps the targets informative (measured in experiments/radit_table6.toml)"),
         .init(key: "train.lsr_scorer", type: choices(LSRScorer.self), defaultValue: .string("lm"),
               help: "who scores log p(y | c ∘ x) for the R-ft targets: the run's own LM (as it trains), or the fixed model on the [remote] server (completions with echo + logprobs; scores kept by content in <runs folder>/.cache/remote-scores.h5, so a rerun never asks twice); eval.lm chooses the LM of inference",
               basis: "RA-DIT scores with the LM being tuned (`lm`); `remote` is Radit's option for a borrowed server"),
