@@ -11,6 +11,13 @@ public func linearForward<S: BLASScalar>(
     if let bias {
         for r in 0..<rows { (out + r * outFeatures).update(from: bias, count: outFeatures) }
     }
+    if rows == 1 && inFeatures > 0 {
+        // One row (batch-1 decoding) is a matrix-vector product: gemv streams the weight
+        // once, where gemm's packing costs more than the product (bench-lm's batch-1 decode).
+        gemv(.none, m: outFeatures, n: inFeatures, a: weight, lda: inFeatures, x: input,
+             beta: bias == nil ? 0 : 1, y: out)
+        return
+    }
     gemm(.none, .transposed, m: rows, n: outFeatures, k: inFeatures,
          a: input, lda: max(1, inFeatures), b: weight, ldb: max(1, inFeatures),
          beta: bias == nil ? 0 : 1, c: out, ldc: max(1, outFeatures))

@@ -39,7 +39,8 @@ struct LinearCase: KernelCase {
 
 final class LinearTests: XCTestCase {
     func testLinearAllChecks() {
-        for (n, i, o) in [(1, 1, 1), (3, 5, 7), (17, 33, 9), (4, 1, 6)] {
+        // One row takes the matrix-vector path (batch-1 decoding); the others the matrix product.
+        for (n, i, o) in [(1, 1, 1), (1, 33, 9), (1, 64, 130), (3, 5, 7), (17, 33, 9), (4, 1, 6)] {
             for bias in [true, false] { verifyKernel(LinearCase(rows: n, inF: i, outF: o, hasBias: bias)) }
         }
     }
