@@ -181,12 +181,17 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(whole.reuse.embeddings, 16)
         // The base LM scores the same first batch in every cell of a seed.
         XCTAssertGreaterThan(whole.reuse.lsrPairs, 0)
-        // (base LM, base retriever) passes: computed once per (seed, top_k), read back by the
-        // two other oracle shares; base closed-book passes read no top_k, so once per seed.
-        // The tiny LM's LSR targets are all flat (lsr_flat_share = 1), so R-ft leaves the
-        // retriever unchanged (equal digests) and every cell's (base LM, "R-ft" retriever)
-        // pass is the base pair's and is read back too: 3 × 18 passes, 6 + 2 computed.
-        XCTAssertEqual(whole.reuse.evaluationPasses, 3 * 18 - (6 + 2))
+        // Untrained passes: (base LM, base retriever) computed once per (seed, top_k), read
+        // back by the two other oracle shares; base closed-book reads no top_k, so once per
+        // seed. The tiny LM's LSR targets are all flat (lsr_flat_share = 1), so R-ft leaves
+        // the retriever unchanged (equal digests) and every cell's (base LM, "R-ft") pass is
+        // the base pair's: 3 × 18 passes, 6 + 2 computed. Trained passes: each cell's
+        // (LM-ft, "R-ft") pass is its (LM-ft, base) pass (18), and the 12 cells that adopt an
+        // earlier cell's LM read its LM-ft closed-book pass back (12). Seed 0's oracle shares
+        // 0.0 and 0.5 train the same LM (no draw of P put a gold chunk into a context that
+        // lacked one; /provenance lm_digest equal), so share 0.5's three (LM-ft, base)
+        // passes and its LM-ft closed-book pass are share 0.0's (4).
+        XCTAssertEqual(whole.reuse.evaluationPasses, 3 * 18 - (6 + 2) + 18 + 12 + 4)
 
         // Cells that differ only in eval.top_k train once: the first top_k of each
         // (oracle share, seed) trains, the other two evaluate its trained models.
@@ -327,8 +332,9 @@ final class SweepTests: XCTestCase {
         // The 0-step cell computes (base, base) and base closed-book once and reads them back
         // for its other three pairs and its "LM-ft" closed-book pass (4); the second cell
         // reads back the base passes (2) and, its retriever unchanged (all LSR targets
-        // flat: equal digests), its (base LM, R-ft) pass (1).
-        XCTAssertEqual(report.reuse.evaluationPasses, 7)
+        // flat: equal digests), its (base LM, R-ft) pass (1) and its (LM-ft, R-ft) pass,
+        // which is its (LM-ft, base) pass (1).
+        XCTAssertEqual(report.reuse.evaluationPasses, 8)
         let f = try StoreFile.open(sweep.cellDirectory(sweep.cells[0]).appendingPathComponent("run.h5"))
         defer { try? f.close() }
         let em = try f.read("/results/em", as: Double.self)
@@ -407,11 +413,12 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(c.reuse.trainedModels, 2)
         XCTAssertEqual(c.trainingFrom, [nil, "RAG", "RAG", nil])
         XCTAssertTrue(c.summary.contains("earlier cells' trained models 2×"), c.summary)
-        // Untrained-model passes read back in this call (RAG's were computed in an earlier
-        // one): each cell's (base LM, R-ft) pass is its (base, base) pass (the tiny LM's flat
-        // LSR targets leave the retriever unchanged) (3), and lr's base closed-book pass is
-        // recall's: *.from_run is not part of the pass key, the parameters are (1).
-        XCTAssertEqual(c.reuse.evaluationPasses, 4)
+        // Passes read back in this call (RAG's were computed in an earlier one): each cell's
+        // (base LM, R-ft) pass is its (base, base) pass and its (LM-ft, R-ft) pass its
+        // (LM-ft, base) pass (the tiny LM's flat LSR targets leave the retriever unchanged)
+        // (3 + 3), and lr's base closed-book pass is recall's: *.from_run is not part of the
+        // pass key, the parameters are (1).
+        XCTAssertEqual(c.reuse.evaluationPasses, 7)
         XCTAssertTrue(stages[0, default: []].contains(ProgressStage.lmFTAndRFT.rawValue))
         XCTAssertTrue(stages[3, default: []].contains(ProgressStage.lmFTAndRFT.rawValue), "a training key that differs trains")
         for i in [1, 2] {

@@ -35,7 +35,7 @@ public final class ExperimentRun {
     public private(set) var lock: RunLock?
     /// `--overwrite`: the run already in the folder is replaced once this one has started.
     let replacesExisting: Bool
-    /// Set by a sweep: the LSR cache and untrained-model evaluations its cells share.
+    /// Set by a sweep: the LSR cache and the evaluation passes its cells share.
     public var sharing: SweepSharing?
     /// The remote scorer's cache, while a run with `train.lsr_scorer = "remote"` executes.
     var remoteCache: ScoreCache?
@@ -259,23 +259,22 @@ public final class ExperimentRun {
         closed.mode = .closedBook
         let table = settings.eval.table
         let pairs: [(lm: Int, r: Int)] = table ? [(0, 0), (0, 1), (1, 0), (1, 1)] : [(1, 1)]
-        // In a sweep, a pass of the untrained LM and retriever is computed once per content.
+        // In a sweep, an evaluation pass is computed once per content: the evaluated LM's
+        // identity (a hash of its parameters), the retriever's parameters, the options the
+        // mode reads and the data. A later cell, or a later pair of this run, whose pass has
+        // the same content (a cell adopting an earlier cell's training; an R-ft retriever
+        // left unchanged) reads it back.
         let passKeys = sharing.map { _ in
             EvaluationPassKey(config: config, template: settings.lm.format.identity, corpus: data.corpus, questions: questions)
         }
-        func untrained(_ options: InferenceOptions, recallAt: [Int], _ compute: () throws -> EvaluationReport) throws -> EvaluationReport {
+        func shared(_ options: InferenceOptions, recallAt: [Int], _ compute: () throws -> EvaluationReport) throws -> EvaluationReport {
             guard let sharing, let passKeys else { return try compute() }
             let key = passKeys.key(lm: evaluatedLM(), retriever: setup.encoder.checkpointTensors(),
                                    options: options, recallAt: recallAt)
             return try sharing.evaluation(key: key, compute: compute)
         }
-        // A component the run left untouched (0 steps, nothing adopted, or R-ft off) is the
-        // untrained one, so its passes are shared like the base passes.
-        // The tuned digests are also what /provenance records as evaluated.
+        // The tuned digests are what /provenance records as evaluated.
         let tunedDigests = try TunedComponent.allCases.map { try tuned.parameterDigest(of: tuner.parameterKeys($0)) }
-        let unchanged = try TunedComponent.allCases.map { try base.parameterDigest(of: tuner.parameterKeys($0)) == tunedDigests[$0.rawValue] }
-        let untrainedLM = [true, unchanged[TunedComponent.lm.rawValue]]
-        let untrainedRetriever = [true, unchanged[TunedComponent.retriever.rawValue]]
         for (l, r) in pairs {
             // A stop during the final evaluation takes effect between its passes; the last
             // checkpoint holds the finished training, and --resume evaluates again.
@@ -288,7 +287,7 @@ public final class ExperimentRun {
                                    stage: "eval \(split.rawValue) lm=\(l == 0 ? "base" : "tuned") retriever=\(r == 0 ? "base" : "tuned")",
                                    progress: evalProgress)
             }
-            let report = try (untrainedLM[l] && untrainedRetriever[r] ? untrained(io, recallAt: results.recallAt, pass) : pass())
+            let report = try shared(io, recallAt: results.recallAt, pass)
             results.em[l][r] = report.exactMatch
             results.f1[l][r] = report.f1
             results.recall[r] = report.recall
@@ -312,7 +311,7 @@ public final class ExperimentRun {
                     }
                     closedBook = (report.exactMatch, try ExampleRecords(rows, source: "evaluation \(split.rawValue) closed-book"))
                 } else {
-                    let r = try (untrainedLM[l] ? untrained(closed, recallAt: [], closedBookPass) : closedBookPass())
+                    let r = try shared(closed, recallAt: [], closedBookPass)
                     closedBook = (r.exactMatch, r.records)
                 }
                 results.closedBookEM[l] = closedBook.exactMatch

@@ -6,7 +6,7 @@ import RaditTuning
 /// `runs/<sweep>/<cell>/`, each a normal run folder (run.h5, checkpoints, …) plus `cell.json`,
 /// with `sweep.json` beside them. A finished cell is never run again; a cell whose run was
 /// stopped or killed resumes from its last checkpoint; cells share the embedding cache of the
-/// runs folder, one LSR score cache, the evaluation passes of untrained models, and training:
+/// runs folder, one LSR score cache, evaluation passes of equal content, and training:
 /// a cell whose `TrainingKey` equals an earlier cell's (they differ only in `[eval]` keys)
 /// evaluates that cell's trained LM and retriever instead of training again.
 public final class Sweep {
@@ -291,6 +291,6 @@ public struct SweepReport: Sendable {
     public var summary: String {
         "\(cells.count) cells: \(ran) run, \(skipped) skipped as finished, \(resumed) resumed mid-run"
             + (stopped ? ", stopped before the end" : "")
-            + "; reused: corpus embeddings \(reuse.embeddings)×, LSR scores \(reuse.lsrPairs) pairs, untrained-model evaluation passes \(reuse.evaluationPasses), earlier cells' trained models \(reuse.trainedModels)× (cells not trained again)"
+            + "; reused: corpus embeddings \(reuse.embeddings)×, LSR scores \(reuse.lsrPairs) pairs, evaluation passes \(reuse.evaluationPasses), earlier cells' trained models \(reuse.trainedModels)× (cells not trained again)"
     }
 }

@@ -7,8 +7,9 @@ import RaditTuning
 /// (the runs folder's embedding cache, counted from its `embed-cache` events), the LSR
 /// score cache (one content-keyed `ScoreCache` for every cell; a score is reused when the
 /// LM checkpoint, template, question, answer and chunk are identical), evaluation passes
-/// of the untrained LM and retriever (keyed by the content of both models and of everything
-/// the pass reads, so a cell that only changes training keys reads them back), and training
+/// (keyed by the content of both models and of everything the pass reads, so a cell that
+/// only changes training keys reads back its untrained models' passes, and a cell that
+/// adopts an earlier cell's training reads back the passes it shares with it), and training
 /// (counted here; `Sweep` runs a cell whose `TrainingKey` an earlier cell had as a 0-step
 /// run adopting that cell's LM and retriever).
 public final class SweepSharing {
@@ -40,8 +41,8 @@ public final class SweepSharing {
         if let file { try ScoreCacheFile.write(scores, to: file) }
     }
 
-    /// An evaluation pass of untrained models: read back when an earlier cell ran the same
-    /// one (same `key`), else computed and kept.
+    /// An evaluation pass: read back when an earlier cell (or pair) ran the same one (same
+    /// `key`), else computed and kept.
     func evaluation(key: String, compute: () throws -> EvaluationReport) rethrows -> EvaluationReport {
         if let r = evaluations[key] {
             reuse.evaluationPasses += 1
@@ -67,7 +68,7 @@ public struct SweepReuse: Sendable, Equatable {
     public var embeddings = 0
     /// (example, chunk) LM scores read from the shared LSR cache, scored by an earlier cell.
     public var lsrPairs = 0
-    /// Evaluation passes of the untrained LM and retriever read back from an earlier cell.
+    /// Evaluation passes read back instead of computed (same models, options and data).
     public var evaluationPasses = 0
     /// Cells that finished evaluating an earlier cell's trained LM and retriever (their
     /// training keys equal) instead of training their own.
