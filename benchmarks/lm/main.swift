@@ -111,20 +111,29 @@ func generationPrompts(vocab: Int, count: Int) -> [[Int]] {
     (0..<count).map { i in (0..<(40 + (i * 37) % 81)).map { j in 1 + (i * 131 + j * 7) % (vocab - 1) } }
 }
 
-/// Read bandwidth (GB/s): summing a 512 MiB array, best of 3.
+/// Read bandwidth (GB/s): summing a 512 MiB array with `threads` threads (each its own
+/// contiguous part, as the decode's gemv splits the weights), best of 3.
 func readBandwidth() -> Double {
     let n = 128 << 20
     let a = [Float](repeating: 1, count: n)
+    let parts = max(1, threads)
     var best = 0.0
     for _ in 0..<3 {
-        var s: Float = 0
+        var sums = [Float](repeating: 0, count: parts)
         let t = time { a.withUnsafeBufferPointer { p in
-            var acc = SIMD16<Float>()
-            let r = UnsafeRawPointer(p.baseAddress!)
-            for i in stride(from: 0, to: n, by: 16) { acc += r.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) }
-            s = acc.sum()
+            sums.withUnsafeMutableBufferPointer { out in
+                // Addresses cross into the workers as integers (raw pointers are not Sendable).
+                let input = Int(bitPattern: p.baseAddress!), output = Int(bitPattern: out.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let lo = part * (n / parts), hi = part == parts - 1 ? n : lo + n / parts
+                    var acc = SIMD16<Float>()
+                    let r = UnsafeRawPointer(bitPattern: input)!
+                    for i in stride(from: lo, to: hi - 15, by: 16) { acc += r.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) }
+                    UnsafeMutablePointer<Float>(bitPattern: output)![part] = acc.sum()
+                }
+            }
         } }
-        if s == 0 { print("") }
+        if sums.reduce(0, +) == 0 { print("") }
         best = max(best, Double(n * 4) / t / 1e9)
     }
     return best
