@@ -150,7 +150,7 @@ public final class RetrievalReader {
             return out
         }
         var candidates = [[String]](repeating: [], count: examples.count)
-        var gens: [[String]]
+        let gens: [[String]]
         var tables = [[[Double]]?](repeating: nil, count: examples.count)
         if let kept = generator as? ContinuationScoringGenerator {
             let r = try kept.generateThenScore(prompts, maxTokens: options.maxTokens) { i, answers in
