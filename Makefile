@@ -1,13 +1,14 @@
 # Radit: two commands set everything up on a fresh Debian machine.
 #   make quickstart   install, fetch models, build release, run the default experiment
 #   make test         install, fetch models, run the test suite
+#   make study        the 8-row study (RAFT Table 1 + RA-DIT Table 6, n = 200 test questions)
 SWIFT        ?= swift
 # One build configuration for everything (release, with @testable imports allowed), so the
 # CLI, tests and benchmarks share one build.
 BUILD_FLAGS  ?= -c release -Xswiftc -enable-testing
 RADIT        := .build/release/radit
 
-.PHONY: quickstart test bench bootstrap models build clean
+.PHONY: quickstart study test bench bootstrap models build clean
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -23,6 +24,18 @@ quickstart: models build
 	$(RADIT) smoke
 	@# --overwrite: re-running quickstart replaces runs/quickstart instead of failing.
 	$(RADIT) run experiments/quickstart.toml --overwrite
+
+# experiments/study.toml: base, base + RAG, DSF, DSF + RAG, RAFT (RAFT's protocol) and RA-DIT's
+# Table 6 (LM base/LM-ft × retriever base/R-ft, RA-DIT's protocol) on 200 test questions;
+# hours on 2 cores (see the file's header). Rerunning resumes: finished cells are skipped.
+# STUDY_SET adds overrides, e.g. STUDY_SET="--set data.test_limit=50".
+STUDY        := runs/study
+study: models build
+	$(RADIT) sweep experiments/study.toml $(STUDY_SET)
+	$(RADIT) table $(STUDY)/base $(STUDY)/base+RAG $(STUDY)/DSF $(STUDY)/DSF+RAG $(STUDY)/RAFT --layout raft-table1 --baseline base+RAG
+	$(RADIT) table $(STUDY)/RA-DIT --layout radit-table6
+	$(RADIT) table $(STUDY)/RA-DIT --layout recall
+	$(RADIT) report $(STUDY)
 
 test: models
 	$(SWIFT) build $(BUILD_FLAGS) --build-tests

@@ -416,9 +416,10 @@ final class SweepTests: XCTestCase {
         // Passes read back in this call (RAG's were computed in an earlier one): each cell's
         // (base LM, R-ft) pass is its (base, base) pass and its (LM-ft, R-ft) pass its
         // (LM-ft, base) pass (the tiny LM's flat LSR targets leave the retriever unchanged)
-        // (3 + 3), and lr's base closed-book pass is recall's: *.from_run is not part of the
-        // pass key, the parameters are (1).
-        XCTAssertEqual(c.reuse.evaluationPasses, 7)
+        // (3 + 3); closed's answers (eval.mode = closed_book) are registered as its base and
+        // LM-ft closed-book passes, which recall reads back (2); and lr's base closed-book
+        // pass is closed's: *.from_run is not part of the pass key, the parameters are (1).
+        XCTAssertEqual(c.reuse.evaluationPasses, 3 + 3 + 2 + 1)
         XCTAssertTrue(stages[0, default: []].contains(ProgressStage.lmFTAndRFT.rawValue))
         XCTAssertTrue(stages[3, default: []].contains(ProgressStage.lmFTAndRFT.rawValue), "a training key that differs trains")
         for i in [1, 2] {

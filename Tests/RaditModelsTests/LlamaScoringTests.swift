@@ -1,6 +1,6 @@
 import Foundation
 import RaditKernels
-import RaditModels
+@testable import RaditModels
 import RaditTensor
 import RaditTestSupport
 import XCTest
@@ -74,7 +74,9 @@ final class LlamaScoringTests: XCTestCase {
     /// continuation has overwritten the caches (each is rolled back to its prompt).
     func testContinuationsScoredAfterRetainedPromptsEqualFullScoring() throws {
         let m = try model()
-        let prompts = [[3, 9, 27, 17], [5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]
+        // The first, second and fourth prompts prefill as one padded batch; the third alone.
+        let prompts = [[3, 9, 27, 17], [5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 8, 9], [2, 4, 6, 8]]
+        XCTAssertEqual(LlamaModel<Float>.prefillGroups(prompts.map(\.count)), [[2], [0, 3, 1]])
         let greedy = GenerationConfig(maxTokens: 5)
         let (results, states) = try m.generateRetainingPrompts(prompts, config: greedy, scoringRoom: 8)
         // Generation itself is unchanged by keeping the prompts.
@@ -102,6 +104,10 @@ final class LlamaScoringTests: XCTestCase {
         for batchSize in [16, 2] {
             XCTAssertEqual(try m.generate(prompts: prompts, config: greedy, batchSize: batchSize), alone, "batch size \(batchSize)")
         }
+        // Prompts of similar length prefill as one right-padded batch: the same tokens.
+        let similar = [[3, 9, 27, 17, 2, 8, 1, 30, 6, 5], [5, 7, 7, 1, 2, 3, 4, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8, 9], [11, 12, 13, 14, 15, 16, 17, 18]]
+        XCTAssertEqual(LlamaModel<Float>.prefillGroups(similar.map(\.count)), [[0, 1, 2, 3]])
+        XCTAssertEqual(try m.generate(prompts: similar, config: greedy), try similar.map { try m.generate(prompt: $0, config: greedy) })
         // A stop token ends one sequence early while the others go on (early stop per sequence).
         var stopping = greedy
         stopping.stopTokens = [alone[0].tokens[1]]

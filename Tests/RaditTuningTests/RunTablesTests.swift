@@ -199,15 +199,19 @@ final class RunTablesTests: XCTestCase {
         let closed = try XCTUnwrap(base.pass("LM-ft+closed-book"))
         XCTAssertEqual(closed.records.records.map(\.prediction), base.headline!.records.records.map(\.prediction))
         XCTAssertTrue(closed.records.records.allSatisfy { $0.rankingIDs.isEmpty })
+        // base's closed-book answers are registered as the base LM's closed-book pass, so
+        // base+RAG reads its closed-book pass back instead of answering again (1).
+        XCTAssertEqual(sharing.reuse.evaluationPasses, 1)
+        let ragRun = try XCTUnwrap(c.runs.first { $0.name == "base+RAG" })
+        XCTAssertEqual(try XCTUnwrap(ragRun.pass("LM-ft+closed-book")).records.records, closed.records.records)
         // A 0-step cell evaluates the untrained models even as its "tuned" pair: a cell that
         // differs from base+RAG only in a training key reads both its passes back.
-        XCTAssertEqual(sharing.reuse.evaluationPasses, 0)
         let again = sweep.deletingLastPathComponent().appendingPathComponent("base+RAG-lr")
         let overrides = ["eval.table=false", "train.steps=0", "train.warmup_steps=0", "train.lm_lr=0.5"]
         let run = try ExperimentRun(create: again, config: try Self.config(overrides), overrides: overrides, root: again)
         run.sharing = sharing
         let r = try XCTUnwrap(try run.execute(backend: ToyBackend(), root: again))
-        XCTAssertEqual(sharing.reuse.evaluationPasses, 2)
+        XCTAssertEqual(sharing.reuse.evaluationPasses, 1 + 2)
         let rag = try XCTUnwrap(c.runs.first { $0.name == "base+RAG" })
         XCTAssertEqual(r.passes.map(\.records), rag.passes.map(\.records))
     }

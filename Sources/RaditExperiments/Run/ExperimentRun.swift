@@ -300,19 +300,12 @@ public final class ExperimentRun {
                                        progress: evalProgress)
                 }
                 // With eval.mode = "closed_book" the pass above already answered closed-book:
-                // its answers are this pass's, without the retriever's rankings.
-                let closedBook: (exactMatch: Double, records: ExampleRecords)
-                if io.mode == .closedBook {
-                    var rows = report.records.records
-                    for i in rows.indices {
-                        rows[i].rankingIDs = []
-                        rows[i].rankingScores = []
-                        rows[i].rankingHasAnswer = []
-                    }
-                    closedBook = (report.exactMatch, try ExampleRecords(rows, source: "evaluation \(split.rawValue) closed-book"))
-                } else {
-                    let r = try shared(closed, recallAt: [], closedBookPass)
-                    closedBook = (r.exactMatch, r.records)
+                // its answers are this pass's, without the retriever's rankings. Registered as
+                // the closed-book pass, so a later cell or pair that retrieves with the same LM
+                // (base + RAG after base, DSF + RAG after DSF) reads it instead of answering again.
+                let closedBook = try shared(closed, recallAt: []) {
+                    if io.mode == .closedBook { return try report.withoutRankings(source: "evaluation \(split.rawValue) closed-book") }
+                    return try closedBookPass()
                 }
                 results.closedBookEM[l] = closedBook.exactMatch
                 results.passes.append(EvaluationPass(lm: lmName, retriever: nil, mode: .closedBook, split: split.rawValue,
@@ -356,5 +349,22 @@ public final class ExperimentRun {
         guard let remoteCache, remoteCache.unsaved > 0 else { return }
         try FileManager.default.createDirectory(at: remoteCacheFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         try ScoreCacheFile.merge(remoteCache, into: remoteCacheFile)
+    }
+}
+
+extension EvaluationReport {
+    /// The same answers with the retriever's rankings and recall dropped: what a closed-book
+    /// pass of the same LM records.
+    func withoutRankings(source: String) throws -> EvaluationReport {
+        var rows = records.records
+        for i in rows.indices {
+            rows[i].rankingIDs = []
+            rows[i].rankingScores = []
+            rows[i].rankingHasAnswer = []
+        }
+        var r = self
+        r.recall = [:]
+        r.records = try ExampleRecords(rows, source: source)
+        return r
     }
 }

@@ -151,7 +151,6 @@ extension LlamaModel {
     func decode(_ prompts: [[Int]], config g: GenerationConfig, scoringRoom: Int,
                 detokenize: (([Int]) -> String)?,
                 onToken: ((_ sequence: Int, _ token: Int) -> Void)?) throws -> (results: [GenerationResult], states: [LlamaPromptState<S>]) {
-        var seqs: [DecodingSequence<S>] = []
         for (index, prompt) in prompts.enumerated() {
             guard !prompt.isEmpty else { throw LlamaError.emptyPrompt(index: index) }
             for t in prompt where t < 0 || t >= config.vocab { throw LlamaError.tokenOutOfRange(token: t, vocab: config.vocab) }
@@ -159,8 +158,15 @@ extension LlamaModel {
             guard prompt.count < capacity || g.maxTokens == 0 else {
                 throw LlamaError.sequenceTooLong(length: prompt.count, limit: config.maxPositions)
             }
-            seqs.append(DecodingSequence(cache: LlamaKVCache<S>(config: config, capacity: capacity), rng: RandomSource(seed: g.seed),
-                                 next: prompt, stop: g.maxTokens == 0 ? .maxTokens : nil))
+        }
+        let groups = Self.prefillGroups(prompts.map(\.count))
+        // A prompt's cache also holds its group's padding while the group is prefilled.
+        var padded = [Int](repeating: 0, count: prompts.count)
+        for group in groups { for i in group { padded[i] = prompts[group[0]].count } }
+        var seqs: [DecodingSequence<S>] = prompts.indices.map { i in
+            let capacity = min(config.maxPositions, max(padded[i], prompts[i].count + max(g.maxTokens, scoringRoom)))
+            return DecodingSequence(cache: LlamaKVCache<S>(config: config, capacity: capacity), rng: RandomSource(seed: g.seed),
+                                    next: prompts[i], stop: g.maxTokens == 0 ? .maxTokens : nil)
         }
         /// Records `token` for sequence i and decides whether it stops.
         func take(_ i: Int, _ token: Int) {
@@ -174,17 +180,30 @@ extension LlamaModel {
             }
             if seqs[i].out.count >= g.maxTokens { seqs[i].stop = .maxTokens }
         }
-        var states: [LlamaPromptState<S>] = []
-        // Prefill: prompts differ in length, so each runs alone (B = 1) into its cache.
-        for i in seqs.indices where seqs[i].stop == nil || scoringRoom > 0 {
-            let batch = try cachedBatch(seqs[i].next, start: 0)
-            runForward(batch, training: false, logitRows: [seqs[i].next.count - 1], caches: [seqs[i].cache])
-            if scoringRoom > 0 {
-                states.append(LlamaPromptState(cache: seqs[i].cache, promptLength: seqs[i].next.count,
-                                               nextLogits: Array(UnsafeBufferPointer(start: work.logits.pointer, count: config.vocab))))
+        var kept = [LlamaPromptState<S>?](repeating: nil, count: seqs.count)
+        // Prefill: prompts of similar length run as one right-padded batch. Causal attention
+        // never lets a prompt token see the padding after it, so each prompt's logits and
+        // cached keys/values are its own; the padding's cache rows lie past the prompt and
+        // are overwritten by decoding (the cache length is set back to the prompt's).
+        let V = config.vocab
+        for group in groups {
+            let members = group.filter { seqs[$0].stop == nil || scoringRoom > 0 }
+            if members.isEmpty { continue }
+            let batch = try LlamaBatch(sequences: members.map { seqs[$0].next })
+            let T = batch.length
+            runForward(batch, training: false, logitRows: members.enumerated().map { $0.offset * T + seqs[$0.element].next.count - 1 },
+                       caches: members.map { seqs[$0].cache })
+            for (row, i) in members.enumerated() {
+                seqs[i].cache.length = seqs[i].next.count
+                let logits = work.logits.pointer + row * V
+                if scoringRoom > 0 {
+                    kept[i] = LlamaPromptState(cache: seqs[i].cache, promptLength: seqs[i].next.count,
+                                               nextLogits: Array(UnsafeBufferPointer(start: logits, count: V)))
+                }
+                if seqs[i].stop == nil { take(i, choose(logits, mode: g.sampling, rng: &seqs[i].rng)) }
             }
-            if seqs[i].stop == nil { take(i, choose(work.logits.pointer, mode: g.sampling, rng: &seqs[i].rng)) }
         }
+        let states = kept.compactMap { $0 }
         // Decode: one token per unfinished sequence per step, all in one forward.
         while true {
             for i in seqs.indices where seqs[i].stop == nil && seqs[i].cache.length + 1 > seqs[i].cache.capacity {
@@ -195,7 +214,6 @@ extension LlamaModel {
             var batch = try LlamaBatch(sequences: active.map { seqs[$0].next })
             for (b, i) in active.enumerated() { batch.positions[b] = Int32(seqs[i].cache.length) }
             runForward(batch, training: false, logitRows: Array(0..<active.count), caches: active.map { seqs[$0].cache })
-            let V = config.vocab
             for (b, i) in active.enumerated() {
                 take(i, choose(work.logits.pointer + b * V, mode: g.sampling, rng: &seqs[i].rng))
             }
@@ -239,6 +257,27 @@ extension LlamaModel {
             for b in states.indices { logProbs[b] += (0..<T).map { -Double(losses[b * T + $0]) } }
         }
         return logProbs.map { AnswerScore(tokenLogProbs: $0) }
+    }
+
+    /// Prompt indices grouped for prefill, longest first: a group takes the next prompt while
+    /// its padded size (members × the longest) stays within 1.25× its real tokens and 2,048
+    /// positions, so padding costs at most a quarter more work than one forward per prompt.
+    static func prefillGroups(_ lengths: [Int]) -> [[Int]] {
+        let order = lengths.indices.sorted { lengths[$0] > lengths[$1] || (lengths[$0] == lengths[$1] && $0 < $1) }
+        var groups: [[Int]] = []
+        var real = 0
+        for i in order {
+            if let longest = groups.last?.first.map({ lengths[$0] }),
+               (groups[groups.count - 1].count + 1) * longest * 4 <= (real + lengths[i]) * 5,
+               (groups[groups.count - 1].count + 1) * longest <= 2048 {
+                groups[groups.count - 1].append(i)
+                real += lengths[i]
+            } else {
+                groups.append([i])
+                real = lengths[i]
+            }
+        }
+        return groups
     }
 
     /// A B = 1 batch whose positions continue from `start`.
