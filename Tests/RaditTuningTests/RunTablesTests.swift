@@ -364,4 +364,32 @@ final class RunTablesTests: XCTestCase {
         XCTAssertEqual(t.rows.map(\.key), ["bm25"])
         XCTAssertEqual(t.cell("bm25", "R@5")?.value ?? .nan, r5, accuracy: 1e-12)
     }
+
+    /// Beside runs, a benchmark file's rows keep only the questions the runs evaluated (so
+    /// every row has the runs' n and pairs); a file that ranks none of them is refused.
+    func testBenchRowsKeepTheRunsQuestions() throws {
+        let (sweep, _) = try Self.sweep()
+        let run = try StoredRun(directory: sweep.appendingPathComponent("a-s0"))
+        let evaluated = try XCTUnwrap(run.pass("LM-ft+base") ?? run.pass("base+base")).records
+        // A bench file of the runs' dataset: every evaluated question plus three more.
+        let dir = Fixtures.temporaryDirectory("run-tables-bench-runs")
+        let kb = try SynthKB.generate(SynthKBConfig(entities: 10, seed: 1))
+        try kb.write(to: dir.appendingPathComponent("kb"))
+        var bench = RetrievalBench(data: dir.appendingPathComponent("kb").path)
+        bench.retrievers = [.bm25]
+        let file = dir.appendingPathComponent("bench.h5")
+        try bench.write(try bench.run(), to: file)
+        var stored = try StoredBench(file: file)
+        stored.dataset = run.dataset
+        let extra = (0..<3).map { ExampleRecord(id: "extra-\($0)", prediction: "", golds: ["x"], rankingIDs: ["c"], rankingScores: [1],
+                                                relevant: [Relevance(id: "c")]) }
+        stored.rankings = [(retriever: "bm25", records: try ExampleRecords(evaluated.records + extra))]
+        let t = try PaperTables(RunCollection(runs: [run], benches: [stored], name: "r"), statistics: Self.statistics).table("recall")
+        XCTAssertEqual(t.cell("bm25", "R@1")?.n, evaluated.count)
+        XCTAssertEqual(t.cell("base dense", "R@1")?.n, evaluated.count)
+        stored.rankings = [(retriever: "bm25", records: try ExampleRecords(extra))]
+        XCTAssertThrowsError(try PaperTables(RunCollection(runs: [run], benches: [stored], name: "r"), statistics: Self.statistics).table("recall")) { e in
+            XCTAssertTrue("\(e)".contains("ranks none of the questions the runs evaluated"), "\(e)")
+        }
+    }
 }

@@ -168,9 +168,22 @@ public struct PaperTables: Sendable {
             rows.append(TableLayout.Row(key: key, labels: [key]))
             return rows.last!
         }
+        // A benchmark file ranks every question of its dataset; beside runs, its rows keep
+        // the questions the runs evaluated (their test split), so every row has the same n
+        // and pairs with the dense rows.
+        let evaluated = Set(collection.runs.flatMap { run in
+            ["base+base", "LM-ft+base", "base+R-ft", "LM-ft+R-ft"].compactMap(run.pass).flatMap { $0.records.records.map(\.id) }
+        })
         for b in collection.benches {
             for r in b.rankings {
-                entries.append(Entry(row: row(r.retriever), slot: "", seed: 0, records: r.records, source: b.file.lastPathComponent))
+                var records = r.records
+                if !evaluated.isEmpty {
+                    records = try ExampleRecords(records.records.filter { evaluated.contains($0.id) }, source: b.file.lastPathComponent)
+                    if records.count == 0 {
+                        throw AnalysisError.nothingToTable(layout: "recall", reason: "\(b.file.lastPathComponent) ranks none of the questions the runs evaluated; benchmark the runs' dataset")
+                    }
+                }
+                entries.append(Entry(row: row(r.retriever), slot: "", seed: 0, records: records, source: b.file.lastPathComponent))
             }
         }
         let labels = collection.labels
