@@ -123,6 +123,11 @@ final class FaultRowTests: XCTestCase {
         XCTAssertEqual(readOnly.status, 1, readOnly.err)
         XCTAssertTrue(readOnly.err.contains(fs.directory.path), readOnly.err)
         XCTAssertTrue(readOnly.err.contains("Read-only file system"), readOnly.err)
+        // A runs folder that does not exist and cannot be made: the folder, why, and what to do.
+        let missing = fs.directory.appendingPathComponent("runs")
+        let cannot = try runRadit(radit, ["run", config, "--runs-dir", missing.path] + sets(), in: dir)
+        XCTAssertEqual(cannot.status, 1, cannot.err)
+        XCTAssertTrue(cannot.err.contains("cannot create \(missing.path): Read-only file system; give a writable folder with --runs-dir"), cannot.err)
 
         let setpriv = URL(fileURLWithPath: "/usr/bin/setpriv")
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: setpriv.path) else { return }

@@ -138,7 +138,7 @@ public final class ExperimentRun {
         try SplitGuard.check(train: data.splits.train, evaluation: data.splits.dev, split: "dev")
         try SplitGuard.check(train: data.splits.train, evaluation: data.splits.test, split: "test")
         let record = DataRecord(data, settings: settings.data)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try RunError.createFolder(directory)
         let cache = try sharing?.scoreCache(adding: cacheFile) ?? ScoreCacheFile.read(cacheFile)
         let remote = settings.train.lsrScorer == .remote
         let remoteReader = settings.eval.lm == .remote

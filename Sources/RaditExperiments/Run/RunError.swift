@@ -1,3 +1,4 @@
+import Foundation
 import RaditBase
 
 /// What can stop a run before or while it works.
@@ -11,6 +12,8 @@ public enum RunError: RaditError, Equatable {
     case lockFailed(path: String, reason: String)
     /// A `*.from_run` folder without a checkpoint to adopt.
     case noSourceCheckpoint(key: String, directory: String)
+    /// A run or sweep folder that cannot be created (no write permission, a file in the way).
+    case cannotCreate(directory: String, reason: String)
 
     public var message: String {
         switch self {
@@ -30,8 +33,25 @@ public enum RunError: RaditError, Equatable {
                 + (pid > 0 ? " (kill \(pid))" : "") + ", or give this run another --name"
         case let .lockFailed(path, reason):
             return "cannot lock \(path): \(reason); check that the runs folder is writable"
+        case let .cannotCreate(d, reason):
+            return "cannot create \(d): \(reason); give a writable folder with --runs-dir (runs go to ./runs by default) or fix the folder's permissions"
         case let .noSourceCheckpoint(key, d):
             return "\(key) = \(d) holds no ckpt-<step>.h5; give the folder of a run that finished training, or a checkpoint file (its best.h5, a ckpt-<step>.h5)"
+        }
+    }
+}
+
+extension RunError {
+    /// Creates `url` and its parents, or throws `cannotCreate` naming the folder and why.
+    static func createFolder(_ url: URL) throws(RunError) {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            // The system's words (strerror), as the lock's errors give them, when Foundation kept them.
+            let underlying = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
+            let posix = underlying.flatMap { $0.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32($0.code))) : nil }
+            let reason = posix ?? error.localizedDescription.replacingOccurrences(of: "The operation could not be completed. ", with: "")
+            throw .cannotCreate(directory: url.path, reason: reason.hasSuffix(".") ? String(reason.dropLast()) : reason)
         }
     }
 }

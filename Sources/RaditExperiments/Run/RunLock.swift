@@ -14,7 +14,7 @@ public final class RunLock {
     public init(directory: URL) throws {
         let dir = directory.standardizedFileURL
         url = dir.deletingLastPathComponent().appendingPathComponent(dir.lastPathComponent + ".lock")
-        try FileManager.default.createDirectory(at: dir.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try RunError.createFolder(dir.deletingLastPathComponent())
         var fd: Int32
         var previous: Int32?
         while true {

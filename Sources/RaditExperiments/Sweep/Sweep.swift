@@ -166,7 +166,7 @@ public final class Sweep {
         try validate(root: root)
         let lock = try RunLock(directory: directory)
         defer { lock.release() }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try RunError.createFolder(directory)
         let sharing = try SweepSharing(scoreCacheFile: scoreCacheFile)
         var report = SweepReport(name: name, directory: directory, cells: cells)
         try SweepManifest.write(self, report: report, status: "running")
