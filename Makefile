@@ -24,6 +24,10 @@ quickstart: models build
 	$(RADIT) smoke
 	@# --overwrite: re-running quickstart replaces runs/quickstart instead of failing.
 	$(RADIT) run experiments/quickstart.toml --overwrite
+	$(RADIT) report runs/quickstart
+	@echo "quickstart: its tables rest on 12 test questions (one question = 8.3 points), a smoke test of the"
+	@echo "pipeline, not evidence; 'make study' runs all eight rows of RAFT Table 1 and RA-DIT Table 6 on 200"
+	@echo "test questions (hours on 2 cores; README, 'What grows with more time')."
 
 # experiments/study.toml: base, base + RAG, DSF, DSF + RAG, RAFT (RAFT's protocol) and RA-DIT's
 # Table 6 (LM base/LM-ft × retriever base/R-ft, RA-DIT's protocol) on 200 test questions;
