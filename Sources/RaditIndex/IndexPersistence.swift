@@ -75,7 +75,7 @@ extension HNSWIndex {
             try writeVectors(f, vectors, dimension: dimension)
             try f.createDataset(IndexFileLayout.hnswLevels, values: levels)
             try f.createDataset(IndexFileLayout.hnswLayer0, values: layer0, shape: [count, 2 * m])
-            try f.createDataset(IndexFileLayout.hnswUpper, values: upper.flatMap { $0 })
+            try f.createDataset(IndexFileLayout.hnswUpper, values: upper)
             try f.createDataset(IndexFileLayout.hnswRNG, values: rng.state.map { Int64(bitPattern: $0) })
         }
     }
@@ -90,17 +90,10 @@ extension HNSWIndex {
         let d = try f.intAttribute("dimension"), m = try f.intAttribute("m")
         let levels: [Int32] = try f.read(IndexFileLayout.hnswLevels)
         let n = levels.count
-        let flatUpper: [Int32] = try f.read(IndexFileLayout.hnswUpper)
-        var upper: [[Int32]] = []
-        var offset = 0
-        for l in levels {
-            let size = Int(l) * m
-            guard offset + size <= flatUpper.count else {
-                throw StoreError.wrongShape(file: url.path, path: IndexFileLayout.hnswUpper,
-                                            expected: [levels.reduce(0) { $0 + Int($1) } * m], found: [flatUpper.count])
-            }
-            upper.append(Array(flatUpper[offset..<(offset + size)]))
-            offset += size
+        let upper: [Int32] = try f.read(IndexFileLayout.hnswUpper)
+        let expected = levels.reduce(0) { $0 + Int($1) } * m
+        guard upper.count == expected else {
+            throw StoreError.wrongShape(file: url.path, path: IndexFileLayout.hnswUpper, expected: [expected], found: [upper.count])
         }
         let seedText = try f.stringAttribute("seed")
         let state: [Int64] = try f.read(IndexFileLayout.hnswRNG, shape: [4])
