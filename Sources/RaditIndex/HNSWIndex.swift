@@ -64,10 +64,12 @@ public struct HNSWIndex: VectorIndex {
     }
 
     /// Rebuilds an index from its stored parts (the persistence path); checks shapes.
-    public init(dimension: Int, metric: VectorMetric, m: Int, efConstruction: Int, efSearch: Int, seed: UInt64,
+    public init(dimension: Int, metric: VectorMetric, m: Int, efConstruction: Int, efSearch: Int,
+                keepPrunedConnections: Bool = false, pruneHeadroom: Float = 0.2, seed: UInt64,
                 rng: RandomSource, vectors: [Float], levels: [Int32], layer0: [Int32], upper: [Int32],
                 entryPoint: Int, maxLevel: Int) throws(IndexError) {
-        self.init(dimension: dimension, metric: metric, m: m, efConstruction: efConstruction, efSearch: efSearch, seed: seed)
+        self.init(dimension: dimension, metric: metric, m: m, efConstruction: efConstruction, efSearch: efSearch, seed: seed,
+                  keepPrunedConnections: keepPrunedConnections, pruneHeadroom: pruneHeadroom)
         let n = levels.count
         var starts = [0]
         starts.reserveCapacity(n + 1)
