@@ -87,7 +87,10 @@ struct HNSWBuild {
     }
 
     /// Phase A for one node: descend, search each of its layers, write its links and
-    /// record the reverse ones.
+    /// record the reverse ones. Every layer's search starts from the descent's end point,
+    /// as FAISS does (the paper's Alg. 1 starts each from the previous layer's nearest;
+    /// on benchmarks/index this gave recall@10 at efSearch 256 of 0.989 against 0.9895,
+    /// mean of four seeds).
     private func link(_ node: Int, worker: HNSWBuildWorker, entryPoint: Int, maxLevel: Int) {
         let q = graph.vector(node)
         let scratch = worker.scratch
@@ -107,8 +110,6 @@ struct HNSWBuild {
                                              out: out, spare: scratch.spare)
             for t in kept..<cap { out[t] = -1 }
             for t in 0..<kept { worker.edges.append(HNSWEdge(level: Int32(layer), dest: out[t], src: Int32(node))) }
-            epSim = scratch.found[0].score
-            ep = Int(scratch.found[0].node)
             layer -= 1
         }
     }
