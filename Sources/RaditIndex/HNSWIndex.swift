@@ -5,9 +5,9 @@ import RaditTensor
 /// for approximate search, built as FAISS's `IndexHNSWFlat` builds it. Layer 0 keeps up to
 /// 2M links per node, upper layers M; links are chosen with the paper's neighbour-selection
 /// heuristic (Alg. 4). Node levels are ⌊−ln(u)·mL⌋, mL = 1/ln M, drawn from the seeded
-/// `rng` in insertion order; nodes then go in highest level first, shuffled within a level
-/// by the same `rng`, in batches (`HNSWBuild`), so a build is bit-for-bit the same whatever
-/// `threads` says. Search is Alg. 2: greedy descent, then a beam of width `efSearch`.
+/// `rng` in insertion order; nodes then go in highest level first, shuffled within a level,
+/// in batches (`HNSWBuild`), so a build is bit-for-bit the same whatever `threads` says.
+/// Search is Alg. 2: greedy descent, then a beam of width `efSearch`.
 public struct HNSWIndex: VectorIndex {
     public let dimension: Int
     public let metric: VectorMetric
@@ -21,8 +21,8 @@ public struct HNSWIndex: VectorIndex {
     public var threads: Int
     /// Refill the slots the heuristic leaves free with the nearest pruned candidates (Alg. 4's
     /// keepPrunedConnections). Off by default, as in FAISS (`keep_max_size_level0`) and
-    /// hnswlib: on, every list stays full, which made builds ~3× slower for no recall gain
-    /// at equal work (benchmarks/index, 100k × 384).
+    /// hnswlib: on, every list stays full, which made builds 2.8× slower for no recall gain
+    /// at equal distance computations (benchmarks/index, 100k × 384, one-at-a-time build).
     public var keepPrunedConnections: Bool
     /// Share of a full list left free when the heuristic prunes it for a new reverse link
     /// (FAISS's `prune_headroom`, 0.2 by default there and here), so the next reverse links
@@ -109,11 +109,14 @@ public struct HNSWIndex: VectorIndex {
             while byLevel.count <= level { byLevel.append([]) }
             byLevel[level].append(node)
         }
-        // Highest level first; the shuffle keeps the dataset's order out of the batches.
+        // Highest level first; the shuffle keeps the dataset's order out of the batches. Its
+        // generator is seeded apart from `rng` (as FAISS's is), from the seed and the first
+        // new id, so the levels are the same however the vectors are split into adds.
+        var shuffler = RandomSource(seed: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(first + 1)))
         var order: [Int] = []
         order.reserveCapacity(batch.rows)
         for level in byLevel.indices.reversed() {
-            rng.shuffle(&byLevel[level])
+            shuffler.shuffle(&byLevel[level])
             order += byLevel[level]
         }
         let total = count, workerCount = min(threads, batch.rows)
