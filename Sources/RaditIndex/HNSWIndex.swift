@@ -193,7 +193,7 @@ public struct HNSWIndex: VectorIndex {
     }
 
     /// The graph over this index's buffers, read-only (for `search`; never written through).
-    func readGraph(_ body: (HNSWGraph) -> Void) {
+    private func readGraph(_ body: (HNSWGraph) -> Void) {
         let none = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
         defer { none.deallocate() }
         vectors.withUnsafeBufferPointer { xp in
