@@ -41,19 +41,23 @@ struct HNSWGraph: @unchecked Sendable {
         similarity(metric, q, x + node * dimension, dimension)
     }
 
-    /// Greedy walk on one layer from `entry` to a local optimum (Alg. 2 with ef = 1).
+    /// Greedy walk on one layer from `entry` to a local optimum (Alg. 2 with ef = 1); the
+    /// neighbours' vectors are prefetched before their similarities are computed.
     func greedy(_ q: UnsafePointer<Float>, entry: Int, entrySim: Float, layer: Int) -> (Int, Float) {
         var best = entry, bestSim = entrySim
         var changed = true
         while changed {
             changed = false
             let links = list(best, layer), cap = capacity(layer)
-            var j = 0
-            while j < cap, links[j] >= 0 {
+            var n = 0
+            while n < cap, links[n] >= 0 {
+                radit_prefetch(x + Int(links[n]) * dimension, min(dimension * 4, 256))
+                n += 1
+            }
+            for j in 0..<n {
                 let nb = Int(links[j])
                 let s = sim(q, nb)
                 if s > bestSim { bestSim = s; best = nb; changed = true }
-                j += 1
             }
         }
         return (best, bestSim)
