@@ -70,12 +70,14 @@ extension HNSWIndex {
             try f.setAttribute("ef_construction", .int(efConstruction))
             try f.setAttribute("ef_search", .int(efSearch))
             try f.setAttribute("seed", .string(String(seed)))
+            try f.setAttribute("keep_pruned_connections", .int(keepPrunedConnections ? 1 : 0))
+            try f.setAttribute("prune_headroom", .double(Double(pruneHeadroom)))
             try f.setAttribute("entry_point", .int(entryPoint))
             try f.setAttribute("max_level", .int(maxLevel))
             try writeVectors(f, vectors, dimension: dimension)
             try f.createDataset(IndexFileLayout.hnswLevels, values: levels)
             try f.createDataset(IndexFileLayout.hnswLayer0, values: layer0, shape: [count, 2 * m])
-            try f.createDataset(IndexFileLayout.hnswUpper, values: upper.flatMap { $0 })
+            try f.createDataset(IndexFileLayout.hnswUpper, values: upper)
             try f.createDataset(IndexFileLayout.hnswRNG, values: rng.state.map { Int64(bitPattern: $0) })
         }
     }
@@ -90,24 +92,23 @@ extension HNSWIndex {
         let d = try f.intAttribute("dimension"), m = try f.intAttribute("m")
         let levels: [Int32] = try f.read(IndexFileLayout.hnswLevels)
         let n = levels.count
-        let flatUpper: [Int32] = try f.read(IndexFileLayout.hnswUpper)
-        var upper: [[Int32]] = []
-        var offset = 0
-        for l in levels {
-            let size = Int(l) * m
-            guard offset + size <= flatUpper.count else {
-                throw StoreError.wrongShape(file: url.path, path: IndexFileLayout.hnswUpper,
-                                            expected: [levels.reduce(0) { $0 + Int($1) } * m], found: [flatUpper.count])
-            }
-            upper.append(Array(flatUpper[offset..<(offset + size)]))
-            offset += size
+        let upper: [Int32] = try f.read(IndexFileLayout.hnswUpper)
+        let expected = levels.reduce(0) { $0 + Int($1) } * m
+        guard upper.count == expected else {
+            throw StoreError.wrongShape(file: url.path, path: IndexFileLayout.hnswUpper, expected: [expected], found: [upper.count])
         }
         let seedText = try f.stringAttribute("seed")
+        // Files written before these settings were stored load with today's defaults.
+        let keepPruned = try f.hasAttribute("keep_pruned_connections") ? try f.intAttribute("keep_pruned_connections") != 0 : false
+        let headroom = try f.hasAttribute("prune_headroom") ? Float(try f.doubleAttribute("prune_headroom")) : 0.2
+        guard headroom >= 0 && headroom < 1 else {
+            throw IndexError.storedValue(file: url.path, key: "prune_headroom", expected: "a share in [0, 1)", found: String(headroom))
+        }
         let state: [Int64] = try f.read(IndexFileLayout.hnswRNG, shape: [4])
         return try HNSWIndex(
             dimension: d, metric: try VectorMetric(stored: try f.stringAttribute("metric"), file: url.path), m: m,
             efConstruction: try f.intAttribute("ef_construction"), efSearch: try f.intAttribute("ef_search"),
-            seed: UInt64(seedText) ?? 0, rng: RandomSource(state: state.map { UInt64(bitPattern: $0) }, spareNormal: nil),
+            keepPrunedConnections: keepPruned, pruneHeadroom: headroom, seed: UInt64(seedText) ?? 0, rng: RandomSource(state: state.map { UInt64(bitPattern: $0) }, spareNormal: nil),
             vectors: try f.read(IndexFileLayout.vectors, as: Float.self, shape: [n, d]), levels: levels,
             layer0: try f.read(IndexFileLayout.hnswLayer0, shape: [n, 2 * m]), upper: upper,
             entryPoint: try f.intAttribute("entry_point"), maxLevel: try f.intAttribute("max_level"))

@@ -27,11 +27,15 @@ final class PersistenceTests: XCTestCase {
         var rng = RandomSource(seed: 3)
         let x: Tensor<Float> = rng.normalTensor([200, 8])
         let more: Tensor<Float> = rng.normalTensor([50, 8])
-        var index = HNSWIndex(dimension: 8, m: 6, efConstruction: 30, efSearch: 20, seed: 5)
+        // Build settings that are not the defaults must come back, or later adds would differ.
+        var index = HNSWIndex(dimension: 8, m: 6, efConstruction: 30, efSearch: 20, seed: 5,
+                              keepPrunedConnections: true, pruneHeadroom: 0.1)
         try index.add(x)
         let url = dir.appendingPathComponent("hnsw.h5")
         try index.save(to: url)
         var back = try HNSWIndex.load(from: url)
+        XCTAssertEqual(back.keepPrunedConnections, true)
+        XCTAssertEqual(back.pruneHeadroom, 0.1)
         XCTAssertEqual(back.layer0, index.layer0)
         XCTAssertEqual(back.upper, index.upper)
         let q: Tensor<Float> = rng.normalTensor([4, 8])
@@ -40,6 +44,7 @@ final class PersistenceTests: XCTestCase {
         try index.add(more)
         try back.add(more)
         XCTAssertEqual(back.layer0, index.layer0)
+        XCTAssertEqual(back.upper, index.upper)
         XCTAssertEqual(back.levels, index.levels)
     }
 

@@ -2,7 +2,7 @@
 // BM25Index against bm25s, measured in the same run (benchmarks/index/run.sh).
 //
 //   bench-index --dir DIR [--n 100000] [--nq 1000] [--d 384] [--threads 2] [--repeats 3]
-//               [--deterministic 0|1] [--keep-pruned 0|1] [--peer-command "python peer_faiss_bm25s.py DIR ..."] [--results RESULTS.md]
+//               [--keep-pruned 0|1] [--peer-command "python peer_faiss_bm25s.py DIR ..."] [--results RESULTS.md]
 //
 // Data (seeded): n normalised vectors from 1,000 Gaussian clusters (centres N(0, 1),
 // noise N(0, 0.5²) per coordinate: clustered like real embeddings), nq queries from the
@@ -41,7 +41,7 @@ var dir = "/tmp/radit-bench-index"
 var n = 100_000, nq = 1000, d = 384, threads = 2, repeats = 3, k = 10
 var m = 16, efConstruction = 40, efs = [16, 32, 64, 128, 256]
 var docsCount = 100_000, bm25Queries = 1000
-var deterministic = false, keepPruned = true
+var keepPruned = false
 var peerCommand: String?
 var resultsPath: String?
 var it = CommandLine.arguments.dropFirst().makeIterator()
@@ -58,7 +58,6 @@ while let flag = it.next() {
     case "--ef-construction": efConstruction = Int(v)!
     case "--ef": efs = v.split(separator: ",").compactMap { Int($0) }
     case "--docs": docsCount = Int(v)!
-    case "--deterministic": deterministic = v == "1"
     case "--keep-pruned": keepPruned = v == "1"
     case "--peer-command": peerCommand = v
     case "--results": resultsPath = v
@@ -138,7 +137,7 @@ results["flat_single_ms"] = median(lat) * 1000
 
 log("hnsw build (M=\(m), efConstruction=\(efConstruction))")
 var hnsw = HNSWIndex(dimension: d, metric: .innerProduct, m: m, efConstruction: efConstruction, threads: threads, seed: 7,
-                     deterministic: deterministic, keepPrunedConnections: keepPruned)
+                     keepPrunedConnections: keepPruned)
 let build = seconds(try clock.measure { try hnsw.add(Tensor(shape: [n, d], scalars: base)) })
 results["hnsw_build_s"] = build
 var curve: [[String: Double]] = []
@@ -207,7 +206,7 @@ md += "- Data: \(n) × \(d) normalised vectors from \(nc) Gaussian clusters (cen
 md += "| measure | Radit | peer | ratio (≥ 1 = Radit faster) |\n|---|---:|---:|---:|\n"
 md += "| Flat batch QPS (\(nq) queries) | \(f(results["flat_batch_qps"])) | \(f(peer["flat_batch_qps"])) | \(ratio(results["flat_batch_qps"], peer["flat_batch_qps"], higherBetter: true)) |\n"
 md += "| Flat single-query latency (ms, median of 100) | \(f(results["flat_single_ms"], 2)) | \(f(peer["flat_single_ms"], 2)) | \(ratio(results["flat_single_ms"], peer["flat_single_ms"], higherBetter: false)) |\n"
-md += "| HNSW build (s, M = \(m), efConstruction = \(efConstruction), \(deterministic ? "serial, deterministic" : "\(threads) threads"), keep pruned \(keepPruned)) | \(f(results["hnsw_build_s"])) | \(f(peer["hnsw_build_s"])) | \(ratio(results["hnsw_build_s"], peer["hnsw_build_s"], higherBetter: false)) |\n"
+md += "| HNSW build (s, M = \(m), efConstruction = \(efConstruction), \(threads) threads, keep pruned \(keepPruned)) | \(f(results["hnsw_build_s"])) | \(f(peer["hnsw_build_s"])) | \(ratio(results["hnsw_build_s"], peer["hnsw_build_s"], higherBetter: false)) |\n"
 md += "| BM25 build (s, tokenise + index) | \(f(results["bm25_build_s"], 2)) | \(f(peer["bm25_build_s"], 2)) | \(ratio(results["bm25_build_s"], peer["bm25_build_s"], higherBetter: false)) |\n"
 md += "| BM25 queries/s (tokenise + score + top-10) | \(f(results["bm25_qps"])) | \(f(peer["bm25_qps"])) | \(ratio(results["bm25_qps"], peer["bm25_qps"], higherBetter: true)) |\n\n"
 md += "HNSW QPS at matched recall@10 (peer QPS interpolated at Radit's recall on the peer's curve):\n\n"
