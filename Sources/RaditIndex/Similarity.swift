@@ -12,6 +12,19 @@ func squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: 
     radit_l2sq(a, b, n)
 }
 
+/// `similarity` of q to four vectors at once (q's loads shared), into `out[0…3]`.
+@inline(__always)
+func similarity4(_ metric: VectorMetric, _ out: UnsafeMutablePointer<Float>, _ q: UnsafePointer<Float>,
+                 _ b0: UnsafePointer<Float>, _ b1: UnsafePointer<Float>, _ b2: UnsafePointer<Float>, _ b3: UnsafePointer<Float>,
+                 _ n: Int) {
+    if metric == .innerProduct {
+        radit_dot4(out, q, b0, b1, b2, b3, n)
+    } else {
+        radit_l2sq4(out, q, b0, b1, b2, b3, n)
+        for j in 0..<4 { out[j] = -out[j] }
+    }
+}
+
 /// Naive twin of `innerProduct`, summed in Double.
 func innerProductNaive(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
     var s = 0.0

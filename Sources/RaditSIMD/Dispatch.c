@@ -116,3 +116,9 @@ void radit_adamw(float *p, const float *g, float *m, float *v, long n, float dec
 }
 float radit_dot(const float *a, const float *b, long n) { return T->dot(a, b, n); }
 float radit_l2sq(const float *a, const float *b, long n) { return T->l2sq(a, b, n); }
+void radit_dot4(float *out, const float *q, const float *b0, const float *b1, const float *b2, const float *b3, long n) {
+    T->dot4(out, q, b0, b1, b2, b3, n);
+}
+void radit_l2sq4(float *out, const float *q, const float *b0, const float *b1, const float *b2, const float *b3, long n) {
+    T->l2sq4(out, q, b0, b1, b2, b3, n);
+}

@@ -381,10 +381,46 @@ static float l2sq(const float *a, const float *b, long n) {
     return hsum((a0 + a1) + (a2 + a3));
 }
 
+/// q·b_j for four vectors at once: each chunk of q is loaded once for all four (the
+/// index's beam search scores a node's neighbours this way). One accumulator per vector,
+/// so the sums are ordered differently from `dot`'s; each path is checked against the naive twin.
+static void dot4(float *out, const float *q, const float *b0, const float *b1, const float *b2, const float *b3, long n) {
+    vf a0 = splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    long i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        vf x = load(q + i);
+        a0 += x * load(b0 + i); a1 += x * load(b1 + i); a2 += x * load(b2 + i); a3 += x * load(b3 + i);
+    }
+    if (i < n) {
+        vf x = load_n(q + i, n - i);
+        a0 += x * load_n(b0 + i, n - i); a1 += x * load_n(b1 + i, n - i);
+        a2 += x * load_n(b2 + i, n - i); a3 += x * load_n(b3 + i, n - i);
+    }
+    out[0] = hsum(a0); out[1] = hsum(a1); out[2] = hsum(a2); out[3] = hsum(a3);
+}
+
+/// ‖q − b_j‖² for four vectors at once, as `dot4`.
+static void l2sq4(float *out, const float *q, const float *b0, const float *b1, const float *b2, const float *b3, long n) {
+    vf a0 = splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    long i = 0;
+    for (; i + LANES <= n; i += LANES) {
+        vf x = load(q + i);
+        vf d0 = x - load(b0 + i), d1 = x - load(b1 + i), d2 = x - load(b2 + i), d3 = x - load(b3 + i);
+        a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
+    }
+    if (i < n) {
+        vf x = load_n(q + i, n - i);
+        vf d0 = x - load_n(b0 + i, n - i), d1 = x - load_n(b1 + i, n - i);
+        vf d2 = x - load_n(b2 + i, n - i), d3 = x - load_n(b3 + i, n - i);
+        a0 += d0 * d0; a1 += d1 * d1; a2 += d2 * d2; a3 += d3 * d3;
+    }
+    out[0] = hsum(a0); out[1] = hsum(a1); out[2] = hsum(a2); out[3] = hsum(a3);
+}
+
 const RaditSIMDTable TABLE_NAME = {
     LANES,
     erf_values,
     gelu_forward, gelu_backward, silu_forward, silu_backward, swiglu_forward, swiglu_backward,
     row_max, exp_shifted_sum, exp_shifted_axpy, scale, softmax_rows, softmax_masked_row,
-    layernorm_forward, layernorm_backward, rmsnorm_forward, rmsnorm_backward, adamw, dot, l2sq,
+    layernorm_forward, layernorm_backward, rmsnorm_forward, rmsnorm_backward, adamw, dot, l2sq, dot4, l2sq4,
 };

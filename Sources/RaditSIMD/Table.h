@@ -26,6 +26,8 @@ typedef struct {
     void (*adamw)(float *, const float *, float *, float *, long, float, float, float, float, float, float);
     float (*dot)(const float *, const float *, long);
     float (*l2sq)(const float *, const float *, long);
+    void (*dot4)(float *, const float *, const float *, const float *, const float *, const float *, long);
+    void (*l2sq4)(float *, const float *, const float *, const float *, const float *, const float *, long);
 } RaditSIMDTable;
 
 extern const RaditSIMDTable radit_simd_table_baseline;

@@ -24,6 +24,17 @@ final class SimilarityTests: XCTestCase {
                         XCTAssertEqual(Double(dot), dotNaive, accuracy: Tolerance.float32 * magnitude, "dot path \(raw) n=\(n)")
                         let l2 = squaredDistance(x, y, n), l2Naive = squaredDistanceNaive(x, y, n)
                         XCTAssertEqual(Double(l2), l2Naive, accuracy: Tolerance.float32 * max(1, l2Naive), "l2 path \(raw) n=\(n)")
+                        // Four at a time: a against b, a, b and a, each checked against its naive twin.
+                        let others = [y, x, y, x]
+                        var four = [Float](repeating: 0, count: 4)
+                        for metric in [VectorMetric.innerProduct, .l2] {
+                            similarity4(metric, &four, x, others[0], others[1], others[2], others[3], n)
+                            for j in 0..<4 {
+                                let naive = metric == .innerProduct ? innerProductNaive(x, others[j], n) : -squaredDistanceNaive(x, others[j], n)
+                                let scale = metric == .innerProduct ? magnitude + innerProductNaive(x, x, n) : max(1, -naive)
+                                XCTAssertEqual(Double(four[j]), naive, accuracy: Tolerance.float32 * scale, "\(metric) ×4 path \(raw) n=\(n) j=\(j)")
+                            }
+                        }
                     }
                 }
             }

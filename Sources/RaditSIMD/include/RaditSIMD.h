@@ -96,6 +96,10 @@ void radit_adamw(float *p, const float *g, float *m, float *v, long n, float dec
 float radit_dot(const float *a, const float *b, long n);
 /// Σ (a[i] − b[i])².
 float radit_l2sq(const float *a, const float *b, long n);
+/// out[j] = Σ q[i] b_j[i] for j = 0…3 (q loaded once for the four).
+void radit_dot4(float *out, const float *q, const float *b0, const float *b1, const float *b2, const float *b3, long n);
+/// out[j] = Σ (q[i] − b_j[i])² for j = 0…3.
+void radit_l2sq4(float *out, const float *q, const float *b0, const float *b1, const float *b2, const float *b3, long n);
 
 /// Hint that `p` (and the next cache lines up to `bytes`) will be read soon.
 static inline void radit_prefetch(const void *p, long bytes) {
