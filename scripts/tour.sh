@@ -18,6 +18,8 @@ section=$(awk '/^## A 5-minute tour/{on=1; next} /^## /{on=0} on' README.md)
 mapfile -t commands < <(grep -o '`radit [^`]*`' <<<"$section" | tr -d '`')
 [ "${#commands[@]}" -ge 7 ] || { echo "tour: found ${#commands[@]} radit commands in the tour, expected at least 7" >&2; exit 1; }
 
+# The export step refuses a non-empty target folder; a rerun of the tour starts it afresh.
+rm -rf runs/export
 serve_pid=""
 cleanup() { if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi; }
 trap cleanup EXIT
