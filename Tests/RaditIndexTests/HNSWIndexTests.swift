@@ -18,7 +18,8 @@ final class HNSWIndexTests: XCTestCase {
         return Tensor(shape: [n, d], scalars: out)
     }
 
-    func recallAt10(metric: VectorMetric, threads: Int = 1, keepPruned: Bool = false) throws -> Double {
+    func recallAt10(metric: VectorMetric, threads: Int = 1, keepPruned: Bool = false,
+                    m: Int = 16, efConstruction: Int = 64, efSearch: Int = 64) throws -> Double {
         let d = 32
         var rng = RandomSource(seed: 5)
         let centres = (0..<40).map { _ in (0..<d).map { _ in Float(rng.normal()) } }
@@ -26,8 +27,8 @@ final class HNSWIndexTests: XCTestCase {
         let q = clustered(200, d: d, seed: 7, centres: centres)
         var exact = FlatIndex(dimension: d, metric: metric)
         try exact.add(x)
-        var hnsw = HNSWIndex(dimension: d, metric: metric, m: 16, efConstruction: 64, efSearch: 64, threads: threads, seed: 3,
-                             keepPrunedConnections: keepPruned)
+        var hnsw = HNSWIndex(dimension: d, metric: metric, m: m, efConstruction: efConstruction, efSearch: efSearch,
+                             threads: threads, seed: 3, keepPrunedConnections: keepPruned)
         try hnsw.add(x)
         let truth = try exact.search(q, k: 10)
         let approx = try hnsw.search(q, k: 10)
@@ -65,6 +66,19 @@ final class HNSWIndexTests: XCTestCase {
         let r = try recallAt10(metric: .innerProduct, keepPruned: true)
         print("HNSW inner product recall@10 with kept pruned connections: \(r)")
         XCTAssertGreaterThanOrEqual(r, 0.95)
+    }
+
+    /// At efSearch 64 every build above finds all ten; a sparse graph searched narrowly
+    /// (M 4, efConstruction 16, efSearch 10) does not, so graph quality shows. The floors sit
+    /// just under what the batch build measured (0.698 for both metrics, printed), so a worse
+    /// graph fails.
+    func testSparseGraphRecallAtNarrowSearch() throws {
+        for (metric, floor) in [(VectorMetric.innerProduct, 0.67), (.l2, 0.67)] {
+            let r = try recallAt10(metric: metric, threads: 2, m: 4, efConstruction: 16, efSearch: 10)
+            print("HNSW \(metric) recall@10 (M=4, efC=16, efS=10, 4000×32, 40 clusters): \(r)")
+            XCTAssertGreaterThanOrEqual(r, floor)
+            XCTAssertLessThan(r, 1.0, "this setting must leave neighbours unfound, or it shows nothing")
+        }
     }
 
     func testBuildIsBitReproducibleWhateverTheThreads() throws {
