@@ -171,9 +171,7 @@ public struct PaperTables: Sendable {
         // A benchmark file ranks every question of its dataset; beside runs, its rows keep
         // the questions the runs evaluated (their test split), so every row has the same n
         // and pairs with the dense rows.
-        let evaluated = Set(collection.runs.flatMap { run in
-            ["base+base", "LM-ft+base", "base+R-ft", "LM-ft+R-ft"].compactMap(run.pass).flatMap { $0.records.records.map(\.id) }
-        })
+        let evaluated = Set(collection.runs.flatMap { $0.passes.filter(Self.ranks).flatMap { $0.records.records.map(\.id) } })
         for b in collection.benches {
             for r in b.rankings {
                 var records = r.records

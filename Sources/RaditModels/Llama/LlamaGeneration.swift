@@ -151,22 +151,22 @@ extension LlamaModel {
     func decode(_ prompts: [[Int]], config g: GenerationConfig, scoringRoom: Int,
                 detokenize: (([Int]) -> String)?,
                 onToken: ((_ sequence: Int, _ token: Int) -> Void)?) throws -> (results: [GenerationResult], states: [LlamaPromptState<S>]) {
+        // Each cache: the prompt plus room for generation or scoring, within the context.
+        var capacity: [Int] = []
         for (index, prompt) in prompts.enumerated() {
             guard !prompt.isEmpty else { throw LlamaError.emptyPrompt(index: index) }
             for t in prompt where t < 0 || t >= config.vocab { throw LlamaError.tokenOutOfRange(token: t, vocab: config.vocab) }
-            let capacity = min(config.maxPositions, prompt.count + max(g.maxTokens, scoringRoom))
-            guard prompt.count < capacity || g.maxTokens == 0 else {
+            capacity.append(min(config.maxPositions, prompt.count + max(g.maxTokens, scoringRoom)))
+            guard prompt.count < capacity[index] || g.maxTokens == 0 else {
                 throw LlamaError.sequenceTooLong(length: prompt.count, limit: config.maxPositions)
             }
         }
         let groups = Self.prefillGroups(prompts.map(\.count))
         // A prompt's cache also holds its group's padding while the group is prefilled.
-        var padded = [Int](repeating: 0, count: prompts.count)
-        for group in groups { for i in group { padded[i] = prompts[group[0]].count } }
+        for group in groups { for i in group { capacity[i] = min(config.maxPositions, max(capacity[i], prompts[group[0]].count)) } }
         var seqs: [DecodingSequence<S>] = prompts.indices.map { i in
-            let capacity = min(config.maxPositions, max(padded[i], prompts[i].count + max(g.maxTokens, scoringRoom)))
-            return DecodingSequence(cache: LlamaKVCache<S>(config: config, capacity: capacity), rng: RandomSource(seed: g.seed),
-                                    next: prompts[i], stop: g.maxTokens == 0 ? .maxTokens : nil)
+            DecodingSequence(cache: LlamaKVCache<S>(config: config, capacity: capacity[i]), rng: RandomSource(seed: g.seed),
+                             next: prompts[i], stop: g.maxTokens == 0 ? .maxTokens : nil)
         }
         /// Records `token` for sequence i and decides whether it stops.
         func take(_ i: Int, _ token: Int) {
