@@ -18,7 +18,9 @@ section=$(awk '/^## A 5-minute tour/{on=1; next} /^## /{on=0} on' README.md)
 mapfile -t commands < <(grep -o '`radit [^`]*`' <<<"$section" | tr -d '`')
 [ "${#commands[@]}" -ge 7 ] || { echo "tour: found ${#commands[@]} radit commands in the tour, expected at least 7" >&2; exit 1; }
 
+# A fresh clone has no runs/ (it is git-ignored): the logs below and the tour's outputs go there.
 # The export step refuses a non-empty target folder; a rerun of the tour starts it afresh.
+mkdir -p runs
 rm -rf runs/export
 serve_pid=""
 cleanup() { if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true; fi; }
