@@ -116,7 +116,7 @@ let package = Package(
                           path: "benchmarks/index", exclude: ["run.sh", "peer_faiss_bm25s.py"],
                           swiftSettings: optimised),
         .executableTarget(name: "bench-encoder", dependencies: ["RaditRetrieval", "RaditModels", "RaditTensor"],
-                          path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "texts.py"],
+                          path: "benchmarks/encoder", exclude: ["run.sh", "peer.py", "peer_corpus.py", "corpus.py", "texts.py"],
                           swiftSettings: optimised),
         .executableTarget(name: "bench-serve", dependencies: ["RaditServe", "RaditRemote", "RaditModels", "RaditTensor"],
                           path: "benchmarks/serve", exclude: ["run.sh"]),

@@ -95,6 +95,28 @@ final class LlamaScoringTests: XCTestCase {
         }
     }
 
+    /// A single row (batch-1 decoding) computes q, k, v and gate, up as one product each
+    /// over the adjacent weights; in Double its logits equal the same token's row of a
+    /// two-row batch, which takes the separate products, to rounding; with a KV cache too.
+    func testSingleRowFusedProjectionsEqualSeparateOnes() throws {
+        let m = try TinyReference.load().model(Double.self)
+        XCTAssertTrue(m.offsets.qkvAdjacent, "q, k, v weights adjacent in the arena")
+        XCTAssertTrue(m.offsets.gateUpAdjacent, "gate, up weights adjacent in the arena")
+        let V = m.config.vocab
+        for t in [3, 17, 40] {
+            let one = m.logits(try LlamaBatch(sequences: [[t]])).scalars
+            let two = m.logits(try LlamaBatch(sequences: [[t], [5]])).scalars
+            assertClose(one, Array(two[0..<V]), tolerance: 1e-12, "token \(t): one row vs row 0 of two")
+        }
+        // Decoding after a cached prompt: a one-token continuation's log-probability read off
+        // the single-row step equals full scoring of prompt + continuation.
+        let prompt = [3, 9, 27, 17]
+        let (_, states) = try m.generateRetainingPrompts([prompt], config: GenerationConfig(maxTokens: 0), scoringRoom: 4)
+        let cached = try m.score(continuation: [8, 4], after: states)[0].tokenLogProbs
+        let full = try m.score([ScoringPair(prompt: prompt, answer: [8, 4])])[0].tokenLogProbs
+        assertClose(cached, full, tolerance: 1e-12, "cached single-row step vs full scoring")
+    }
+
     func testBatchedGenerationEqualsOneByOne() throws {
         let m = try model()
         // Different prompt lengths, so every decode step mixes cache lengths.

@@ -4,7 +4,7 @@
 // (evaluation's pattern), a rerank evaluation pass (generate per chunk, score every answer
 // after every chunk) and batch-1 decode against the memory-bandwidth limit. Prints
 // one JSON object per case on stdout; run.sh runs the PyTorch peer beside it and writes
-// RESULTS.md. `bench-lm [small|smollm2|lora|generate]` runs one group.
+// RESULTS.md. `bench-lm [small|smollm2|lora|generate|decode]` runs one group (decode: batch-1 decode alone).
 import Foundation
 import RaditKernels
 import RaditModels
@@ -146,10 +146,7 @@ func runGeneration(_ url: URL, prompts count: Int, tokens: Int) throws {
     let prompts = generationPrompts(vocab: model.config.vocab, count: count)
     let g = GenerationConfig(maxTokens: tokens)
     let t = try timedMedian { _ = try model.generate(prompts: prompts, config: g, batchSize: count) }
-    let one = GenerationConfig(maxTokens: 32)
-    let prefill = try timedMedian { _ = try model.generate(prompt: prompts[0], config: GenerationConfig(maxTokens: 1)) }
-    let full = try timedMedian { _ = try model.generate(prompt: prompts[0], config: one) }
-    let decodeRate = 31 / (full - prefill)
+    let decodeRate = try decodeB1(model, prompt: prompts[0])
     let weightBytes = Double(model.arena.count * 4)
     let bw = readBandwidth()
     let out: [String: Any] = ["case": "smollm2-135m-generate", "impl": "radit", "threads": threads, "prompts": count,
@@ -158,6 +155,14 @@ func runGeneration(_ url: URL, prompts count: Int, tokens: Int) throws {
                               "read_gb_per_s": bw, "decode_b1_fraction_of_bandwidth_limit": decodeRate * weightBytes / (bw * 1e9),
                               "blas": BLASThreads.configuration, "simd": SIMDPath.active.rawValue]
     print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
+}
+
+/// Batch-1 greedy decode, tokens/s: 32 tokens after a prompt minus the prompt's prefill
+/// and first token.
+func decodeB1(_ model: LlamaModel<Float>, prompt: [Int]) throws -> Double {
+    let prefill = try timedMedian { _ = try model.generate(prompt: prompt, config: GenerationConfig(maxTokens: 1)) }
+    let full = try timedMedian { _ = try model.generate(prompt: prompt, config: GenerationConfig(maxTokens: 32)) }
+    return 31 / (full - prefill)
 }
 
 /// A rerank evaluation pass (RA-DIT App. B) over `questions` × `k` chunk prompts (the
@@ -184,12 +189,18 @@ func runRerank(_ url: URL, questions: Int, k: Int, tokens: Int) throws {
 
 let only = arguments.dropFirst().first
 let smolURL = root.appendingPathComponent("models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf")
-if only == "lora" || only == "generate" {
+if only == "lora" || only == "generate" || only == "decode" {
     guard FileManager.default.fileExists(atPath: smolURL.path) else {
         FileHandle.standardError.write(Data("bench-lm: \(smolURL.path) missing; run `make models`\n".utf8))
         exit(1)
     }
-    if only == "lora" {
+    if only == "decode" {
+        // Batch-1 decode alone, for profiling it (`perf record bench-lm decode`); run.sh's
+        // generate group reports it beside the bandwidth limit.
+        let model = try LlamaModel<Float>(gguf: smolURL)
+        let rate = try decodeB1(model, prompt: generationPrompts(vocab: model.config.vocab, count: 1)[0])
+        print("{\"case\":\"smollm2-135m-decode\",\"decode_b1_tokens_per_s\":\(rate)}")
+    } else if only == "lora" {
         for targets in [LoRAConfig.Targets.attention, .allLinear] { try runLoRA(smolURL, targets: targets, length: 128, batch: 4) }
     } else {
         try runGeneration(smolURL, prompts: 16, tokens: 16)

@@ -22,6 +22,7 @@ extension LlamaModel {
         work.prepare(batch: B, length: T, keyLength: Tk, savedLayers: Ls, config: c, lora: activeLoRA)
         work.loraDropout = training && (activeLoRA?.dropout ?? 0) > 0
         let P = arena.values
+        let single = N == 1 && !training && activeLoRA == nil
         batch.tokens.withUnsafeBufferPointer { tokens in
             embeddingForward(out: work.residual.pointer, ids: tokens.baseAddress!, table: P + offsets.embedding,
                              count: N, vocab: V, dim: C)
@@ -35,9 +36,20 @@ extension LlamaModel {
             let q = work.q.pointer + s * N * C                              // (B, T, H, Dh)
             let k = work.k.pointer + s * N * kvW                            // (B, T, Hkv, Dh)
             let v = work.v.pointer + s * N * kvW
-            projectForward(l, s, .q, out: q, input: h1, rows: N, training: training)
-            projectForward(l, s, .k, out: k, input: h1, rows: N, training: training)
-            projectForward(l, s, .v, out: v, input: h1, rows: N, training: training)
+            // One row without adapters (batch-1 decoding): q, k, v in one product when
+            // their weights are adjacent, [q | k | v] = [Wq; Wk; Wv] · h1.
+            if single && offsets.qkvAdjacent {
+                let fused = work.projection.pointer
+                linearForward(out: fused, input: h1, weight: P + offsets.weight[l][LlamaLinear.q.index], bias: nil,
+                              rows: 1, inFeatures: C, outFeatures: C + 2 * kvW)
+                q.update(from: fused, count: C)
+                k.update(from: fused + C, count: kvW)
+                v.update(from: fused + C + kvW, count: kvW)
+            } else {
+                projectForward(l, s, .q, out: q, input: h1, rows: N, training: training)
+                projectForward(l, s, .k, out: k, input: h1, rows: N, training: training)
+                projectForward(l, s, .v, out: v, input: h1, rows: N, training: training)
+            }
             batch.positions.withUnsafeBufferPointer { pos in
                 ropeForward(out: q, input: q, positions: pos.baseAddress!, batch: B, seqLen: T, heads: c.heads,
                             headDim: c.headDim, theta: c.ropeTheta, layout: c.ropeLayout.kernel)
@@ -73,9 +85,17 @@ extension LlamaModel {
                            rows: N, dim: C, eps: S(c.normEps))
             let g = work.gate.pointer + s * N * F, u = work.up.pointer + s * N * F
             let sw = work.swiglu.pointer + s * N * F
-            projectForward(l, s, .gate, out: g, input: h2, rows: N, training: training)
-            projectForward(l, s, .up, out: u, input: h2, rows: N, training: training)
-            swigluForward(out: sw, gate: g, up: u, count: N * F)
+            if single && offsets.gateUpAdjacent {
+                // [gate | up] = [Wgate; Wup] · h2 in one product, as q, k, v above.
+                let fused = work.projection.pointer
+                linearForward(out: fused, input: h2, weight: P + offsets.weight[l][LlamaLinear.gate.index], bias: nil,
+                              rows: 1, inFeatures: C, outFeatures: 2 * F)
+                swigluForward(out: sw, gate: fused, up: fused + F, count: F)
+            } else {
+                projectForward(l, s, .gate, out: g, input: h2, rows: N, training: training)
+                projectForward(l, s, .up, out: u, input: h2, rows: N, training: training)
+                swigluForward(out: sw, gate: g, up: u, count: N * F)
+            }
             projectForward(l, s, .down, out: proj, input: sw, rows: N, training: training)
             let next = work.residual.pointer + (training ? l + 1 : 0) * N * C
             for i in 0..<(N * C) { next[i] = mid[i] + proj[i] }

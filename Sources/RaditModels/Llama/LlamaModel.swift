@@ -211,6 +211,11 @@ struct LlamaOffsets {
     var loraA: [[Int]]
     var loraB: [[Int]]
     var trainable: Set<Int>
+    /// Whether every layer's q, k, v weights (and its gate, up weights) lie back to back in
+    /// the arena, so one matrix-vector product computes them together (`runForward`'s
+    /// single-row path: one BLAS call and thread hand-off instead of three, or two).
+    var qkvAdjacent: Bool
+    var gateUpAdjacent: Bool
 
     init<S>(arena: ParameterArena<S>, config c: LlamaConfig) {
         func off(_ n: String) -> Int { arena.slot(n)?.offset ?? -1 }
@@ -223,6 +228,16 @@ struct LlamaOffsets {
         loraA = (0..<c.layers).map { l in LlamaLinear.allCases.map { off(LlamaNames.loraA(l, $0)) } }
         loraB = (0..<c.layers).map { l in LlamaLinear.allCases.map { off(LlamaNames.loraB(l, $0)) } }
         trainable = Set(arena.slots.filter { $0.spec.trainable }.map(\.offset))
+        let w = weight
+        func adjacent(_ ps: [LlamaLinear]) -> Bool {
+            w.allSatisfy { layer in
+                zip(ps, ps.dropFirst()).allSatisfy { a, b in
+                    layer[a.index] >= 0 && layer[b.index] == layer[a.index] + a.shape(c).out * a.shape(c).in
+                }
+            }
+        }
+        qkvAdjacent = adjacent([.q, .k, .v])
+        gateUpAdjacent = adjacent([.gate, .up])
     }
 }
 
