@@ -95,21 +95,26 @@ final class LlamaScoringTests: XCTestCase {
         }
     }
 
-    /// A single row (batch-1 decoding) computes q, k, v and gate, up as one product each
-    /// over the adjacent weights; in Double its logits equal the same token's row of a
-    /// two-row batch, which takes the separate products, to rounding; with a KV cache too.
-    func testSingleRowFusedProjectionsEqualSeparateOnes() throws {
+    /// Inference computes q, k, v and gate, up as one product each over the adjacent
+    /// weights; training keeps the separate products. In Double the two forwards give the
+    /// same logits to rounding, for a padded batch and for a single row; and a cached
+    /// single-row decoding step equals full scoring.
+    func testFusedInferenceProjectionsEqualSeparateOnes() throws {
         let m = try TinyReference.load().model(Double.self)
         XCTAssertTrue(m.offsets.qkvAdjacent, "q, k, v weights adjacent in the arena")
         XCTAssertTrue(m.offsets.gateUpAdjacent, "gate, up weights adjacent in the arena")
         let V = m.config.vocab
-        for t in [3, 17, 40] {
-            let one = m.logits(try LlamaBatch(sequences: [[t]])).scalars
-            let two = m.logits(try LlamaBatch(sequences: [[t], [5]])).scalars
-            assertClose(one, Array(two[0..<V]), tolerance: 1e-12, "token \(t): one row vs row 0 of two")
+        for sequences in [[[3, 9, 27, 17], [5, 6]], [[40, 2]], [[11, 12, 13], [7, 8, 9]]] {
+            let batch = try LlamaBatch(sequences: sequences, scoredFrom: Array(repeating: 0, count: sequences.count))
+            let inference = m.logits(batch).scalars                       // fused products
+            _ = m.forwardLoss(batch)                                      // training: separate products
+            XCTAssertFalse(m.work.logitRows.isEmpty)
+            for (i, row) in m.work.logitRows.enumerated() {
+                let training = Array(UnsafeBufferPointer(start: m.work.logits.pointer + i * V, count: V))
+                assertClose(Array(inference[(row * V)..<((row + 1) * V)]), training, tolerance: 1e-12,
+                            "\(sequences): slot \(row), inference vs training forward")
+            }
         }
-        // Decoding after a cached prompt: a one-token continuation's log-probability read off
-        // the single-row step equals full scoring of prompt + continuation.
         let prompt = [3, 9, 27, 17]
         let (_, states) = try m.generateRetainingPrompts([prompt], config: GenerationConfig(maxTokens: 0), scoringRoom: 4)
         let cached = try m.score(continuation: [8, 4], after: states)[0].tokenLogProbs
@@ -127,8 +132,10 @@ final class LlamaScoringTests: XCTestCase {
             XCTAssertEqual(try m.generate(prompts: prompts, config: greedy, batchSize: batchSize), alone, "batch size \(batchSize)")
         }
         // Prompts of similar length prefill as one right-padded batch: the same tokens.
-        let similar = [[3, 9, 27, 17, 2, 8, 1, 30, 6, 5], [5, 7, 7, 1, 2, 3, 4, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8, 9], [11, 12, 13, 14, 15, 16, 17, 18]]
+        let similar = [[3, 9, 27, 17, 2, 8, 1, 30, 6, 5], [5, 7, 7, 1, 2, 3, 4, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8, 9], [11, 12, 13, 14, 15, 16, 17, 18, 19]]
         XCTAssertEqual(LlamaModel<Float>.prefillGroups(similar.map(\.count)), [[0, 1, 2, 3]])
+        // Padding bound 1.1×: 10, 9, 9, 8 tokens would pad to 40 for 36 real; the 8 goes alone.
+        XCTAssertEqual(LlamaModel<Float>.prefillGroups([10, 9, 9, 8]), [[0, 1, 2], [3]])
         XCTAssertEqual(try m.generate(prompts: similar, config: greedy), try similar.map { try m.generate(prompt: $0, config: greedy) })
         // A stop token ends one sequence early while the others go on (early stop per sequence).
         var stopping = greedy

@@ -4,7 +4,8 @@
 // (evaluation's pattern), a rerank evaluation pass (generate per chunk, score every answer
 // after every chunk) and batch-1 decode against the memory-bandwidth limit. Prints
 // one JSON object per case on stdout; run.sh runs the PyTorch peer beside it and writes
-// RESULTS.md. `bench-lm [small|smollm2|lora|generate|decode]` runs one group (decode: batch-1 decode alone).
+// RESULTS.md. `bench-lm [small|smollm2|lora|generate|decode|batched]` runs one group (decode, batched: batch-1
+// decode or batched generation alone, for profiling).
 import Foundation
 import RaditKernels
 import RaditModels
@@ -189,12 +190,18 @@ func runRerank(_ url: URL, questions: Int, k: Int, tokens: Int) throws {
 
 let only = arguments.dropFirst().first
 let smolURL = root.appendingPathComponent("models/SmolLM2-135M-Instruct/SmolLM2-135M-Instruct.Q4_1.gguf")
-if only == "lora" || only == "generate" || only == "decode" {
+if only == "lora" || only == "generate" || only == "decode" || only == "batched" {
     guard FileManager.default.fileExists(atPath: smolURL.path) else {
         FileHandle.standardError.write(Data("bench-lm: \(smolURL.path) missing; run `make models`\n".utf8))
         exit(1)
     }
-    if only == "decode" {
+    if only == "batched" {
+        // Batched generation alone (16 prompts × 16 tokens), for profiling and A/B runs.
+        let model = try LlamaModel<Float>(gguf: smolURL)
+        let prompts = generationPrompts(vocab: model.config.vocab, count: 16)
+        let t = try timedMedian { _ = try model.generate(prompts: prompts, config: GenerationConfig(maxTokens: 16), batchSize: 16) }
+        print("{\"case\":\"smollm2-135m-batched\",\"prompts_per_s\":\(16 / t)}")
+    } else if only == "decode" {
         // Batch-1 decode alone, for profiling it (`perf record bench-lm decode`); run.sh's
         // generate group reports it beside the bandwidth limit.
         let model = try LlamaModel<Float>(gguf: smolURL)

@@ -22,7 +22,9 @@ extension LlamaModel {
         work.prepare(batch: B, length: T, keyLength: Tk, savedLayers: Ls, config: c, lora: activeLoRA)
         work.loraDropout = training && (activeLoRA?.dropout ?? 0) > 0
         let P = arena.values
-        let single = N == 1 && !training && activeLoRA == nil
+        // Inference without adapters computes adjacent projections together (fewer, wider
+        // products); training keeps them apart, as backward and LoRA need each one.
+        let fuse = !training && activeLoRA == nil
         batch.tokens.withUnsafeBufferPointer { tokens in
             embeddingForward(out: work.residual.pointer, ids: tokens.baseAddress!, table: P + offsets.embedding,
                              count: N, vocab: V, dim: C)
@@ -36,15 +38,18 @@ extension LlamaModel {
             let q = work.q.pointer + s * N * C                              // (B, T, H, Dh)
             let k = work.k.pointer + s * N * kvW                            // (B, T, Hkv, Dh)
             let v = work.v.pointer + s * N * kvW
-            // One row without adapters (batch-1 decoding): q, k, v in one product when
-            // their weights are adjacent, [q | k | v] = [Wq; Wk; Wv] · h1.
-            if single && offsets.qkvAdjacent {
+            // Inference without adapters: q, k, v in one product when their weights are
+            // adjacent, [q | k | v] (N, C + 2·kvW) = h1 · [Wq; Wk; Wv]ᵀ, then split by rows.
+            if fuse && offsets.qkvAdjacent {
+                let W = C + 2 * kvW
                 let fused = work.projection.pointer
                 linearForward(out: fused, input: h1, weight: P + offsets.weight[l][LlamaLinear.q.index], bias: nil,
-                              rows: 1, inFeatures: C, outFeatures: C + 2 * kvW)
-                q.update(from: fused, count: C)
-                k.update(from: fused + C, count: kvW)
-                v.update(from: fused + C + kvW, count: kvW)
+                              rows: N, inFeatures: C, outFeatures: W)
+                for n in 0..<N {
+                    (q + n * C).update(from: fused + n * W, count: C)
+                    (k + n * kvW).update(from: fused + n * W + C, count: kvW)
+                    (v + n * kvW).update(from: fused + n * W + C + kvW, count: kvW)
+                }
             } else {
                 projectForward(l, s, .q, out: q, input: h1, rows: N, training: training)
                 projectForward(l, s, .k, out: k, input: h1, rows: N, training: training)
@@ -85,12 +90,14 @@ extension LlamaModel {
                            rows: N, dim: C, eps: S(c.normEps))
             let g = work.gate.pointer + s * N * F, u = work.up.pointer + s * N * F
             let sw = work.swiglu.pointer + s * N * F
-            if single && offsets.gateUpAdjacent {
-                // [gate | up] = [Wgate; Wup] · h2 in one product, as q, k, v above.
+            if fuse && offsets.gateUpAdjacent {
+                // [gate | up] (N, 2F) = h2 · [Wgate; Wup]ᵀ in one product, as q, k, v above.
                 let fused = work.projection.pointer
                 linearForward(out: fused, input: h2, weight: P + offsets.weight[l][LlamaLinear.gate.index], bias: nil,
-                              rows: 1, inFeatures: C, outFeatures: 2 * F)
-                swigluForward(out: sw, gate: fused, up: fused + F, count: F)
+                              rows: N, inFeatures: C, outFeatures: 2 * F)
+                for n in 0..<N {
+                    swigluForward(out: sw + n * F, gate: fused + n * 2 * F, up: fused + n * 2 * F + F, count: F)
+                }
             } else {
                 projectForward(l, s, .gate, out: g, input: h2, rows: N, training: training)
                 projectForward(l, s, .up, out: u, input: h2, rows: N, training: training)

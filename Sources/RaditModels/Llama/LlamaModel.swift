@@ -212,8 +212,8 @@ struct LlamaOffsets {
     var loraB: [[Int]]
     var trainable: Set<Int>
     /// Whether every layer's q, k, v weights (and its gate, up weights) lie back to back in
-    /// the arena, so one matrix-vector product computes them together (`runForward`'s
-    /// single-row path: one BLAS call and thread hand-off instead of three, or two).
+    /// the arena, so inference computes them in one product (`runForward`: one BLAS call
+    /// and thread hand-off instead of three, or two, and a wider product).
     var qkvAdjacent: Bool
     var gateUpAdjacent: Bool
 

@@ -25,7 +25,7 @@ final class LlamaWorkspace<S: BLASScalar> {
     let gate = LlamaScratchBuffer<S>(), up = LlamaScratchBuffer<S>(), swiglu = LlamaScratchBuffer<S>() // (L, N, F)
     let finalNorm = LlamaScratchBuffer<S>()                              // (N, C)
     let finalRstd = LlamaScratchBuffer<S>()                              // (N)
-    let projection = LlamaScratchBuffer<S>()                             // (N, max(C, F)) linear output; one row's fused [q|k|v] or [gate|up]
+    let projection = LlamaScratchBuffer<S>()                             // (N, max(C + 2·kv, 2F)): a linear output, or inference's fused [q|k|v] or [gate|up]
     /// Rows (flat slots) whose logits were computed, and those logits (M, V).
     var logitRows: [Int] = []
     let logits = LlamaScratchBuffer<S>()
@@ -64,7 +64,7 @@ final class LlamaWorkspace<S: BLASScalar> {
         probs.reserve(Ls * B * c.heads * T * keyLength)
         gate.reserve(Ls * N * F); up.reserve(Ls * N * F); swiglu.reserve(Ls * N * F)
         finalNorm.reserve(N * C); finalRstd.reserve(N)
-        projection.reserve(max(N * max(C, F), C + 2 * kv, 2 * F))
+        projection.reserve(N * max(C + 2 * kv, 2 * F))
         if let lora {
             let count = Ls * LlamaLinear.allCases.count
             while loraXA.count < count {
