@@ -231,11 +231,7 @@ public struct BM25Index: Sendable {
                         heap.finish(padScore: -.infinity)
                     }
                 }
-                if workers > 1 {
-                    DispatchQueue.concurrentPerform(iterations: workers) { work($0) }
-                } else {
-                    work(0)
-                }
+                parallel(workers) { work($0) }
             }
         }
         return SearchResult(queryCount: nq, k: k, scores: scores, ids: ids)

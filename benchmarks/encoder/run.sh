@@ -60,7 +60,7 @@ if [ -f "$SHARED/hotpotqa_dev_distractor_sample100/hotpot_dev_distractor_sample1
     WORK=$(mktemp -d)
     DOCS=$("$PEER_PYTHON" benchmarks/encoder/corpus.py "$SHARED/hotpotqa_dev_distractor_sample100/hotpot_dev_distractor_sample100.json" \
         "$SHARED/xquad_en/xquad.en.json" "$WORK/corpus.jsonl")
-    BEST_OURS=""; BEST_PEER=""; CHECK=""
+    BEST_OURS=""; BEST_PEER=""
     for r in $(seq "$ROUNDS"); do
         START=$(date +%s.%N)
         "$RADIT" embed --corpus "$WORK/corpus.jsonl" --out "$WORK/ours.h5" --model "$MODEL" --threads "$THREADS" --overwrite >/dev/null 2>&1

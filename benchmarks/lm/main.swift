@@ -145,17 +145,22 @@ func readBandwidth() -> Double {
 func runGeneration(_ url: URL, prompts count: Int, tokens: Int) throws {
     let model = try LlamaModel<Float>(gguf: url)
     let prompts = generationPrompts(vocab: model.config.vocab, count: count)
-    let g = GenerationConfig(maxTokens: tokens)
-    let t = try timedMedian { _ = try model.generate(prompts: prompts, config: g, batchSize: count) }
+    let rate = try batchedRate(model, prompts: prompts, tokens: tokens)
     let decodeRate = try decodeB1(model, prompt: prompts[0])
     let weightBytes = Double(model.arena.count * 4)
     let bw = readBandwidth()
     let out: [String: Any] = ["case": "smollm2-135m-generate", "impl": "radit", "threads": threads, "prompts": count,
-                              "new_tokens": tokens, "prompts_per_s": Double(count) / t,
+                              "new_tokens": tokens, "prompts_per_s": rate,
                               "decode_b1_tokens_per_s": decodeRate, "weight_bytes": weightBytes,
                               "read_gb_per_s": bw, "decode_b1_fraction_of_bandwidth_limit": decodeRate * weightBytes / (bw * 1e9),
                               "blas": BLASThreads.configuration, "simd": SIMDPath.active.rawValue]
     print(String(decoding: try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys]), as: UTF8.self))
+}
+
+/// Batched greedy generation of `prompts`, each to `tokens` new tokens in one batch: prompts/s.
+func batchedRate(_ model: LlamaModel<Float>, prompts: [[Int]], tokens: Int) throws -> Double {
+    let t = try timedMedian { _ = try model.generate(prompts: prompts, config: GenerationConfig(maxTokens: tokens), batchSize: prompts.count) }
+    return Double(prompts.count) / t
 }
 
 /// Batch-1 greedy decode, tokens/s: 32 tokens after a prompt minus the prompt's prefill
@@ -198,9 +203,8 @@ if only == "lora" || only == "generate" || only == "decode" || only == "batched"
     if only == "batched" {
         // Batched generation alone (16 prompts × 16 tokens), for profiling and A/B runs.
         let model = try LlamaModel<Float>(gguf: smolURL)
-        let prompts = generationPrompts(vocab: model.config.vocab, count: 16)
-        let t = try timedMedian { _ = try model.generate(prompts: prompts, config: GenerationConfig(maxTokens: 16), batchSize: 16) }
-        print("{\"case\":\"smollm2-135m-batched\",\"prompts_per_s\":\(16 / t)}")
+        let rate = try batchedRate(model, prompts: generationPrompts(vocab: model.config.vocab, count: 16), tokens: 16)
+        print("{\"case\":\"smollm2-135m-batched\",\"prompts_per_s\":\(rate)}")
     } else if only == "decode" {
         // Batch-1 decode alone, for profiling it (`perf record bench-lm decode`); run.sh's
         // generate group reports it beside the bandwidth limit.

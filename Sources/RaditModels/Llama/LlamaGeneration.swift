@@ -269,15 +269,16 @@ extension LlamaModel {
         var groups: [[Int]] = []
         var real = 0
         for i in order {
-            if let longest = groups.last?.first.map({ lengths[$0] }),
-               (groups[groups.count - 1].count + 1) * longest * 10 <= (real + lengths[i]) * 11,
-               (groups[groups.count - 1].count + 1) * longest <= 2048 {
-                groups[groups.count - 1].append(i)
-                real += lengths[i]
-            } else {
-                groups.append([i])
-                real = lengths[i]
+            if let last = groups.last {
+                let padded = (last.count + 1) * lengths[last[0]]      // the first member is the longest
+                if padded * 10 <= (real + lengths[i]) * 11, padded <= 2048 {
+                    groups[groups.count - 1].append(i)
+                    real += lengths[i]
+                    continue
+                }
             }
+            groups.append([i])
+            real = lengths[i]
         }
         return groups
     }
